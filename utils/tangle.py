@@ -16,6 +16,7 @@ utils/detangle.py for the two ways out).
 from __future__ import annotations
 
 import argparse
+import codecs
 import hashlib
 import json
 import os
@@ -226,8 +227,31 @@ def plan(doc: Document, root: Path) -> list[tuple[Target, Path, bytes]]:
         if not t.mkdirp and not path.parent.is_dir():
             raise OrgError(doc.path, t.line, f"directory {path.parent.relative_to(root)} "
                            "does not exist (add :mkdirp yes)")
-        out.append((t, path, t.render().encode("utf-8")))
+        text = t.render()
+        _check_coding_line(text, t, doc)
+        out.append((t, path, text.encode("utf-8")))
     return out
+
+
+CODING_RE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def _check_coding_line(text: str, t: Target, doc: Document) -> None:
+    """Python reads `coding:X` in a comment on line 1 or 2 as the file's encoding
+    (PEP 263).  A link comment such as `# [[…][Target encoding:1]]` does exactly
+    that, and the script then fails to start; catch it here."""
+    if not t.path.endswith(".py"):
+        return
+    for line in text.split("\n")[:2]:
+        m = CODING_RE.match(line)
+        if m:
+            try:
+                codecs.lookup(m.group(1))
+            except LookupError:
+                raise OrgError(doc.path, t.parts[0].block.heading.line,
+                               f"{t.path} would start with {line!r}, which Python reads "
+                               f"as a source encoding declaration ({m.group(1)!r}); "
+                               "rephrase the heading so it does not end in 'coding'") from None
 
 
 def write(doc: Document, root: Path, discard: set[str] = frozenset(),

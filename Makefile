@@ -1,0 +1,71 @@
+# ML System Design Primer: primer.org -> src/ -> outputs and figures -> HTML and PDF.
+# `make` builds everything, `make test` checks everything; `make help` lists the rest.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ORG := primer.org
+JOBS ?= 1
+
+.DEFAULT_GOAL := all
+.PHONY: all help venv tangle run scripts prepare html pdf test check bench clean distclean \
+        detangle discard
+
+all: html pdf ## tangle, run every script, regenerate figures, export primer.html and primer.pdf
+	@cat build/run-times.txt
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(STAMP) ## create .venv and install the pinned requirements.txt
+
+csl/ieee.csl: $(STAMP)
+	@$(PY) utils/csl.py
+
+tangle: $(STAMP) ## write src/ from primer.org (refuses to overwrite a hand edit)
+	@$(PY) utils/tangle.py $(ORG)
+
+# `make test` runs the scripts exactly as committed (NO_TANGLE=1), so a src/ that
+# is out of step with primer.org is caught by the tests instead of papered over.
+run: $(if $(NO_TANGLE),$(STAMP),tangle) ## run the scripts that changed, print the time/memory table
+	@$(PY) utils/run.py --jobs $(JOBS)
+
+prepare: run csl/ieee.csl
+	@$(PY) utils/export.py prepare
+
+html: prepare ## export primer.html
+	@$(PY) utils/export.py html
+
+pdf: prepare ## export primer.pdf (through Typst)
+	@$(PY) utils/export.py pdf
+
+test: ## run the whole test suite (builds what it needs first)
+	@$(MAKE) --no-print-directory NO_TANGLE=1 html pdf
+	$(PY) -m pytest -q tests
+
+check: $(STAMP) ## is committed src/ exactly a fresh tangle of primer.org?
+	@$(PY) utils/tangle.py $(ORG) --check
+
+bench: $(STAMP) ## time tangling (ours vs Emacs), a no-op make, and the exports
+	@$(PY) utils/bench.py
+
+detangle: $(STAMP) ## write a hand edit in FILE=src/NAME.py back into primer.org
+	@test -n "$(FILE)" || { echo "usage: make detangle FILE=src/NAME.py"; exit 2; }
+	@$(PY) utils/detangle.py $(FILE)
+
+discard: $(STAMP) ## throw away a hand edit in FILE=src/NAME.py (re-tangle it)
+	@test -n "$(FILE)" || { echo "usage: make discard FILE=src/NAME.py"; exit 2; }
+	@$(PY) utils/tangle.py $(ORG) --discard $(FILE)
+
+clean: ## remove build outputs (keeps .venv, src/ and img/)
+	rm -rf build primer.html primer.pdf csl/ieee.csl
+
+distclean: clean ## also remove .venv
+	rm -rf $(VENV)

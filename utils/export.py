@@ -1,0 +1,233 @@
+"""Export primer.org to primer.html and primer.pdf with pandoc, citeproc and Typst.
+
+One job: the book as readers see it.  ``prepare`` writes build/primer.export.org:
+primer.org with every {{{result(SCRIPT,KEY)}}} filled from that script's output,
+each script's real (trimmed) output and src/ path placed under its last block,
+and every citation key checked against bib/main.bib.  ``html`` and ``pdf`` turn
+that into the two exports; each is skipped when none of its inputs changed.
+
+    python utils/export.py prepare | html | pdf
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import results  # noqa: E402
+from org import OrgError, read  # noqa: E402
+from tangle import collect  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ORG = ROOT / "primer.org"
+BIB = ROOT / "bib" / "main.bib"
+CSL = ROOT / "csl" / "ieee.csl"
+BUILD = ROOT / "build"
+PREPARED = BUILD / "primer.export.org"
+STYLES = Path(__file__).resolve().parent / "styles"
+MAX_OUTPUT_LINES = 40
+
+CITE_RE = re.compile(r"\[cite(?:/[\w/-]+)?:([^\]]*)\]")
+CITE_KEY_RE = re.compile(r"@([\w:.#$%&+?<>~/-]+)")
+BIB_KEY_RE = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.M)
+RESULT_RE = re.compile(r"\{\{\{result\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)\}\}\}")
+IMAGE_RE = re.compile(r"\[\[(?:file:)?(img/[^]\[]+?\.(?:png|svg|jpe?g))\]")
+
+
+def bib_keys(path: Path = BIB) -> set[str]:
+    return set(BIB_KEY_RE.findall(path.read_text(encoding="utf-8")))
+
+
+def cited_keys(lines: list[str]) -> list[tuple[int, str]]:
+    out = []
+    for i, line in enumerate(lines, 1):
+        for m in CITE_RE.finditer(line):
+            out += [(i, k) for k in CITE_KEY_RE.findall(m.group(1))]
+    return out
+
+
+def trimmed(text: str, name: str) -> list[str]:
+    lines = text.rstrip("\n").splitlines() or ["(no output)"]
+    if len(lines) > MAX_OUTPUT_LINES:
+        head, tail = lines[:30], lines[-8:]
+        skipped = len(lines) - len(head) - len(tail)
+        lines = head + [f"[… {skipped} lines omitted; all of it is in build/run/{name}.out]"] + tail
+    # Org would read a line starting with * or #+ as structure: escape it with a comma.
+    return [re.sub(r"^(\s*)(,*(?:\*|#\+))", r"\1,\2", l) for l in lines]
+
+
+def prepare(org: Path = ORG) -> str:
+    doc = read(org)
+    lines = list(doc.lines)
+    known = bib_keys()
+    for line, key in cited_keys(lines):
+        if key not in known:
+            raise OrgError(org, line, f"citation key @{key} is not in {BIB.relative_to(ROOT)}")
+
+    def fill(m, line):
+        name, key = m.group(1), m.group(2)
+        try:
+            values = results.load(name)
+        except FileNotFoundError:
+            raise OrgError(org, line, f"{{{{{{result({name},{key})}}}}}}: src/{name}.py "
+                           "has no recorded output (run `make run`)") from None
+        if key not in values:
+            raise OrgError(org, line, f"{{{{{{result({name},{key})}}}}}}: src/{name}.py did "
+                           f"not print a line '{key} = …'")
+        return values[key]
+
+    for i, line in enumerate(lines):
+        if "{{{result(" in line:
+            lines[i] = RESULT_RE.sub(lambda m: fill(m, i + 1), line)
+            if "{{{result(" in lines[i]:
+                raise OrgError(org, i + 1, "malformed {{{result(SCRIPT,KEY)}}} macro")
+    for line in range(len(lines)):
+        for path in IMAGE_RE.findall(lines[line]):
+            if not (ROOT / path).is_file():
+                raise OrgError(org, line + 1, f"image {path} does not exist (run `make run`)")
+
+    inserts = {}
+    for target in collect(doc).values():
+        path = Path(target.path)
+        if path.parent.name != "src" or path.suffix != ".py":
+            continue
+        last = target.parts[-1].block
+        out = results.RUN_DIR / f"{path.stem}.out"
+        if not out.is_file():
+            raise OrgError(org, last.begin, f"src/{path.name} has no recorded output (run `make run`)")
+        ind = last.indent
+        body = trimmed(out.read_text(encoding="utf-8", errors="replace"), path.stem)
+        inserts[last.end] = ([f"{ind}#+begin_scriptoutput",
+                              f"{ind}/Output of/ [[file:src/{path.name}][=src/{path.name}=]] /"
+                              "in this build:/",
+                              f"{ind}#+begin_example"] + [ind + l for l in body] +
+                             [f"{ind}#+end_example", f"{ind}#+end_scriptoutput"])
+    out_lines = []
+    for i, line in enumerate(lines, 1):
+        if re.match(r"^\*+\s+Footnotes\s*$", line):
+            continue          # pandoc places the notes; an empty heading would remain
+        out_lines.append(line)
+        out_lines += inserts.get(i, [])
+    return "\n".join(out_lines) + "\n"
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def pandoc() -> str:
+    try:
+        import pypandoc
+        return pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as err:
+        raise SystemExit(f"export: pandoc from pypandoc_binary is not available ({err}); "
+                         "run `make venv`")
+
+
+def fingerprint(extra: list[Path]) -> str:
+    h = hashlib.sha256()
+    text = PREPARED.read_text(encoding="utf-8")
+    images = sorted(set(IMAGE_RE.findall(text)))
+    for p in [PREPARED, BIB, CSL, Path(__file__), *extra, *(ROOT / i for i in images)]:
+        h.update(str(p).encode())
+        h.update(p.read_bytes())
+    h.update(pandoc().encode())
+    return h.hexdigest()
+
+
+def up_to_date(output: Path, stamp: Path, key: str) -> bool:
+    return output.is_file() and stamp.is_file() and stamp.read_text() == key
+
+
+def run_pandoc(args: list[str]) -> None:
+    cmd = [pandoc(), str(PREPARED), "-f", "org", "--citeproc", f"--bibliography={BIB}",
+           f"--csl={CSL}", "--resource-path", str(ROOT), *args]
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    warnings = [l for l in r.stderr.splitlines() if l.strip()]
+    if r.returncode != 0:
+        raise SystemExit("export: pandoc failed:\n" + "\n".join(warnings))
+    for w in warnings:
+        print(f"export: pandoc: {w}", file=sys.stderr)
+    if any("citeproc" in w.lower() and "not found" in w.lower() for w in warnings):
+        raise SystemExit("export: pandoc could not resolve a citation (see above)")
+
+
+def html() -> Path:
+    out = ROOT / "primer.html"
+    deps = [STYLES / "tufte.css", STYLES / "html.lua"]
+    key = fingerprint(deps)
+    stamp = BUILD / "primer.html.sha256"
+    if up_to_date(out, stamp, key):
+        print("export: primer.html is up to date")
+        return out
+    t = time.monotonic()
+    run_pandoc(["-t", "html5", "--standalone", "--embed-resources", "--toc", "--toc-depth=2",
+                "--mathml", "--section-divs", f"--css={STYLES / 'tufte.css'}",
+                f"--lua-filter={STYLES / 'html.lua'}", "-V", "document-css=false",
+                "--syntax-highlighting=tango", "-o", str(out)])
+    stamp.write_text(key)
+    print(f"export: wrote primer.html ({out.stat().st_size / 1e6:.1f} MB) "
+          f"in {time.monotonic() - t:.1f} s")
+    return out
+
+
+def pdf() -> Path:
+    out = ROOT / "primer.pdf"
+    deps = [STYLES / "typst.lua", STYLES / "header.typ"]
+    key = fingerprint(deps)
+    stamp = BUILD / "primer.pdf.sha256"
+    if up_to_date(out, stamp, key):
+        print("export: primer.pdf is up to date")
+        return out
+    t = time.monotonic()
+    typ = BUILD / "primer.typ"
+    run_pandoc(["-t", "typst", "--standalone", "--toc", "--toc-depth=2",
+                f"--lua-filter={STYLES / 'typst.lua'}",
+                f"--include-in-header={STYLES / 'header.typ'}",
+                "-V", "papersize=a4", "-V", "fontsize=10pt", "-o", str(typ)])
+    try:
+        import typst
+        typst.compile(str(typ), output=str(out), root=str(ROOT))
+    except Exception as err:  # the typst module raises its own error types
+        raise SystemExit(f"export: typst could not compile {typ.relative_to(ROOT)}:\n{err}")
+    stamp.write_text(key)
+    print(f"export: wrote primer.pdf ({out.stat().st_size / 1e6:.1f} MB) "
+          f"in {time.monotonic() - t:.1f} s")
+    return out
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1 or argv[0] not in ("prepare", "html", "pdf"):
+        print(__doc__.strip().splitlines()[-1].strip(), file=sys.stderr)
+        return 2
+    try:
+        if argv[0] == "prepare":
+            changed = write_if_changed(PREPARED, prepare())
+            print(f"export: {PREPARED.relative_to(ROOT)} "
+                  f"{'written' if changed else 'unchanged'}")
+        elif not PREPARED.is_file():
+            raise SystemExit("export: run `python utils/export.py prepare` first")
+        elif argv[0] == "html":
+            html()
+        else:
+            pdf()
+    except OrgError as err:
+        print(err, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
