@@ -112,6 +112,10 @@ def child_env() -> dict:
     return env
 
 
+def command(script: Path) -> list[str]:
+    return [*sandbox(), sys.executable, str(script)]
+
+
 def run_one(script: Path, timeout: float, log) -> Result:
     name = script.stem
     RUN_DIR.mkdir(parents=True, exist_ok=True)
@@ -121,7 +125,7 @@ def run_one(script: Path, timeout: float, log) -> Result:
     status, rusage = "ran", None
     try:
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            proc = subprocess.Popen([*sandbox(), sys.executable, str(script)], cwd=cwd,
+            proc = subprocess.Popen(command(script), cwd=cwd,
                                     stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                     env=child_env(), start_new_session=True)
             next_note = 10.0

@@ -1,0 +1,170 @@
+"""The exports: complete, offline, cited correctly, and filled from this build."""
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import ROOT
+import export
+from org import OrgError, read
+
+ORG_TEXT = (ROOT / "primer.org").read_text()
+
+
+@pytest.fixture(scope="module")
+def html():
+    path = ROOT / "primer.html"
+    if not path.is_file():
+        _build("html")
+    return path.read_text()
+
+
+@pytest.fixture(scope="module")
+def pdf_text():
+    path = ROOT / "primer.pdf"
+    if not path.is_file():
+        _build("pdf")
+    from pypdf import PdfReader
+    return " ".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+def _build(what):
+    for step in ("prepare", what):
+        r = subprocess.run([sys.executable, str(ROOT / "utils" / "export.py"), step],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+
+
+def headings():
+    return [h.title for h in read(ROOT / "primer.org").headings]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parsed(html):
+    p = Tags()
+    p.feed(html)
+    return p
+
+
+def test_html_has_every_heading(html):
+    text = squash(" ".join(parsed(html).text))
+    for title in headings():
+        assert title in text, title
+
+
+def test_pdf_has_every_heading_and_the_references(pdf_text):
+    text = squash(pdf_text)
+    for title in headings():
+        assert squash(title) in text, title
+    assert "[1]" in text and "feature hashing for large scale multitask learning" in text.lower()
+
+
+def test_html_is_offline_and_images_have_alt_text(html):
+    p = parsed(html)
+    for tag, attrs in p.tags:
+        for key in ("src", "href"):
+            value = attrs.get(key) or ""
+            if tag in ("img", "script", "link", "iframe", "audio", "video", "source"):
+                assert not re.match(r"^(https?:)?//", value), f"<{tag} {key}={value}> fetches"
+    images = [a for t, a in p.tags if t == "img"]
+    assert len(images) == len(re.findall(r"^\[\[file:img/", ORG_TEXT, re.M))
+    for attrs in images:
+        assert attrs.get("src", "").startswith("data:image/"), "images are embedded"
+        assert len(attrs.get("alt", "")) > 20, "every figure needs real alt text"
+    assert '<math' in html, "math is MathML"
+    assert 'class="sidenote"' in html or "[fn:" not in ORG_TEXT
+
+
+def test_every_figure_link_has_caption_alt_and_exists():
+    lines = ORG_TEXT.splitlines()
+    for i, line in enumerate(lines):
+        m = re.match(r"^\[\[file:(img/[^]]+)\]\]$", line.strip())
+        if m:
+            assert (ROOT / m.group(1)).is_file(), m.group(1)
+            above = "\n".join(lines[max(0, i - 6):i])
+            assert "#+caption:" in above and "#+attr_html: :alt" in above, f"line {i + 1}"
+
+
+def test_citations_resolve_and_every_entry_is_cited(html):
+    cited = {k for _, k in export.cited_keys(ORG_TEXT.splitlines())}
+    known = export.bib_keys()
+    assert cited, "the primer cites nothing"
+    assert cited <= known, f"unknown keys: {cited - known}"
+    assert known <= cited, f"bibliography entries never cited: {known - cited}"
+    assert "???" not in html and "[cite" not in html
+    refs = re.findall(r'id="ref-([^"]+)"', html)
+    assert set(refs) == cited
+    assert re.search(r'data-cites="[^"]+">\[\d+\]', html), "citations render as [n]"
+
+
+def test_each_script_output_and_path_sit_under_its_last_block(html):
+    text = squash(" ".join(parsed(html).text))
+    for script in sorted((ROOT / "src").glob("*.py")):
+        marker = f"Output of src/{script.name} in this build:"
+        assert marker in text, marker
+        first_line = (ROOT / "build" / "run" / f"{script.stem}.out").read_text().splitlines()[0]
+        after = text.split(marker, 1)[1][:3000]
+        assert squash(first_line) in after
+
+
+def test_result_macros_are_filled(html):
+    assert "{{{" not in html and "{{{" not in (ROOT / "build" / "primer.export.org").read_text()
+    used = set(export.RESULT_RE.findall(ORG_TEXT))
+    assert used, "the prose quotes no script result"
+
+
+def write_org(tmp_path, body):
+    org = tmp_path / "t.org"
+    org.write_text("* Heading\n" + body)
+    return org
+
+
+def test_unknown_cite_key_fails_with_line(tmp_path):
+    org = write_org(tmp_path, "Text [cite:@no_such_key_2099].\n")
+    with pytest.raises(OrgError, match=r"t.org:2: citation key @no_such_key_2099"):
+        export.prepare(org)
+
+
+def test_missing_result_fails_with_line(tmp_path):
+    org = write_org(tmp_path, "x\nA value: {{{result(feature_hashing,no_such_key)}}}.\n")
+    with pytest.raises(OrgError, match=r"t.org:3: .*did not print a line 'no_such_key = "):
+        export.prepare(org)
+    org = write_org(tmp_path, "{{{result(no_such_script,x)}}}\n")
+    with pytest.raises(OrgError, match=r"t.org:2: .*no recorded output"):
+        export.prepare(org)
+
+
+def test_long_output_is_trimmed():
+    lines = export.trimmed("\n".join(f"line {i}" for i in range(100)), "x")
+    assert len(lines) <= export.MAX_OUTPUT_LINES
+    assert "omitted" in lines[30] and lines[-1] == "line 99"
+    assert export.trimmed("* starts like a heading", "x") == [",* starts like a heading"]
+
+
+def test_second_make_runs_nothing():
+    def make():
+        return subprocess.run(["make", "--no-print-directory", "NO_TANGLE=1", "html", "pdf"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=900)
+    first = make()             # brings everything up to date (a no-op under `make test`)
+    assert first.returncode == 0, first.stderr
+    r = make()
+    assert r.returncode == 0, r.stderr
+    assert "up to date" in r.stdout and "ran in" not in r.stdout
+    assert "primer.html is up to date" in r.stdout and "primer.pdf is up to date" in r.stdout

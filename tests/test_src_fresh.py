@@ -1,0 +1,25 @@
+"""Committed src/ is exactly a fresh tangle of primer.org, and every script is runnable."""
+import subprocess
+import sys
+
+from conftest import ROOT
+from org import read
+from tangle import check
+
+
+def test_src_is_a_fresh_tangle():
+    problems = check(read(ROOT / "primer.org"), ROOT)
+    assert problems == [], "\n".join(problems + ["run `make tangle` and commit src/"])
+
+
+def test_check_command_agrees():
+    r = subprocess.run([sys.executable, str(ROOT / "utils" / "tangle.py"), "--check",
+                        str(ROOT / "primer.org")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def test_scripts_import_nothing_local():
+    for script in (ROOT / "src").glob("*.py"):
+        text = script.read_text()
+        for name in ("utils", "conftest", "results", "tangle"):
+            assert f"import {name}" not in text and f"from {name} " not in text, script

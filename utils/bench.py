@@ -1,0 +1,79 @@
+"""Benchmarks for the toolchain: numbers, no assertions about speed.
+
+One job: time our tangler against `emacs --batch` on primer.org (with their
+ratio, where Emacs exists), a no-op `make`, and the HTML and PDF exports.
+
+    python utils/bench.py        (or: make bench)
+"""
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def timed(cmd, cwd=ROOT, repeat=5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if r.returncode != 0:
+            raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed:\n{r.stderr[-2000:]}")
+    return statistics.median(times)
+
+
+def tangle_times() -> list[tuple[str, float]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for who in ("ours", "emacs"):
+            d = Path(tmp) / who
+            (d / "src").mkdir(parents=True)
+            shutil.copy(ROOT / "primer.org", d)
+        rows.append(("tangle primer.org, ours", timed([PY, str(ROOT / "utils" / "tangle.py"),
+                                                        str(Path(tmp) / "ours" / "primer.org")])))
+        emacs = shutil.which("emacs")
+        if emacs:
+            lisp = "(progn (require 'ob-tangle) (org-babel-tangle-file \"primer.org\"))"
+            rows.append(("tangle primer.org, emacs --batch",
+                         timed([emacs, "--batch", "-Q", "--eval", lisp], cwd=Path(tmp) / "emacs",
+                               repeat=3)))
+    return rows
+
+
+def main() -> int:
+    rows = tangle_times()
+    subprocess.run(["make", "--no-print-directory"], cwd=ROOT, capture_output=True)  # warm
+    rows.append(("no-op make (everything up to date)", timed(["make", "--no-print-directory"])))
+    for what in ("html", "pdf"):
+        stamp = ROOT / "build" / f"primer.{what}.sha256"
+
+        def fresh_export():
+            stamp.unlink(missing_ok=True)
+            return [PY, str(ROOT / "utils" / "export.py"), what]
+        times = []
+        for _ in range(3):
+            cmd = fresh_export()
+            start = time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+        rows.append((f"export primer.{what} (forced)", statistics.median(times)))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'benchmark':<{width}}  median s")
+    for name, seconds in rows:
+        print(f"{name:<{width}}  {seconds:8.3f}")
+    names = dict(rows)
+    if "tangle primer.org, emacs --batch" in names:
+        ratio = names["tangle primer.org, emacs --batch"] / names["tangle primer.org, ours"]
+        print(f"emacs / ours tangle time: {ratio:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
