@@ -21,6 +21,7 @@ help: ## list the targets
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "venv: installing the pinned requirements.txt (about 6 GB the first time: a few minutes)"
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 

@@ -146,10 +146,6 @@ def fingerprint(extra: list[Path]) -> str:
     return h.hexdigest()
 
 
-def up_to_date(output: Path, stamp: Path, key: str) -> bool:
-    return output.is_file() and stamp.is_file() and stamp.read_text() == key
-
-
 def run_pandoc(args: list[str]) -> None:
     cmd = [pandoc(), str(PREPARED), "-f", "org", "--citeproc", f"--bibliography={BIB}",
            f"--csl={CSL}", "--resource-path", str(ROOT), *args]
@@ -163,48 +159,48 @@ def run_pandoc(args: list[str]) -> None:
         raise SystemExit("export: pandoc could not resolve a citation (see above)")
 
 
-def html() -> Path:
-    out = ROOT / "primer.html"
-    deps = [STYLES / "tufte.css", STYLES / "html.lua"]
+def export(out: Path, deps: list[Path], produce) -> Path:
+    """Run PRODUCE() to write OUT unless nothing it depends on changed."""
     key = fingerprint(deps)
-    stamp = BUILD / "primer.html.sha256"
-    if up_to_date(out, stamp, key):
-        print("export: primer.html is up to date")
+    stamp = BUILD / f"{out.name}.sha256"
+    if out.is_file() and stamp.is_file() and stamp.read_text() == key:
+        print(f"export: {out.name} is up to date")
         return out
     t = time.monotonic()
-    run_pandoc(["-t", "html5", "--standalone", "--embed-resources", "--toc", "--toc-depth=2",
-                "--mathml", "--section-divs", f"--css={STYLES / 'tufte.css'}",
-                f"--lua-filter={STYLES / 'html.lua'}", "-V", "document-css=false",
-                "--syntax-highlighting=tango", "-o", str(out)])
+    produce()
     stamp.write_text(key)
-    print(f"export: wrote primer.html ({out.stat().st_size / 1e6:.1f} MB) "
+    print(f"export: wrote {out.name} ({out.stat().st_size / 1e6:.1f} MB) "
           f"in {time.monotonic() - t:.1f} s")
     return out
+
+
+def html() -> Path:
+    out = ROOT / "primer.html"
+    filters = [STYLES / "alt.lua", STYLES / "html.lua"]
+    return export(out, [STYLES / "tufte.css", *filters], lambda: run_pandoc(
+        ["-t", "html5", "--standalone", "--embed-resources", "--toc", "--toc-depth=2",
+         "--mathml", "--section-divs", f"--css={STYLES / 'tufte.css'}",
+         *(f"--lua-filter={f}" for f in filters), "-V", "document-css=false",
+         "--syntax-highlighting=tango", "-o", str(out)]))
 
 
 def pdf() -> Path:
     out = ROOT / "primer.pdf"
-    deps = [STYLES / "typst.lua", STYLES / "header.typ"]
-    key = fingerprint(deps)
-    stamp = BUILD / "primer.pdf.sha256"
-    if up_to_date(out, stamp, key):
-        print("export: primer.pdf is up to date")
-        return out
-    t = time.monotonic()
     typ = BUILD / "primer.typ"
-    run_pandoc(["-t", "typst", "--standalone", "--toc", "--toc-depth=2",
-                f"--lua-filter={STYLES / 'typst.lua'}",
-                f"--include-in-header={STYLES / 'header.typ'}",
-                "-V", "papersize=a4", "-V", "fontsize=10pt", "-o", str(typ)])
-    try:
-        import typst
-        typst.compile(str(typ), output=str(out), root=str(ROOT))
-    except Exception as err:  # the typst module raises its own error types
-        raise SystemExit(f"export: typst could not compile {typ.relative_to(ROOT)}:\n{err}")
-    stamp.write_text(key)
-    print(f"export: wrote primer.pdf ({out.stat().st_size / 1e6:.1f} MB) "
-          f"in {time.monotonic() - t:.1f} s")
-    return out
+    filters = [STYLES / "alt.lua", STYLES / "typst.lua"]
+
+    def produce():
+        run_pandoc(["-t", "typst", "--standalone", "--toc", "--toc-depth=2",
+                    *(f"--lua-filter={f}" for f in filters),
+                    f"--include-in-header={STYLES / 'header.typ'}",
+                    "-V", "papersize=a4", "-V", "fontsize=10pt", "-o", str(typ)])
+        try:
+            import typst
+            typst.compile(str(typ), output=str(out), root=str(ROOT))
+        except Exception as err:  # the typst module raises its own error types
+            raise SystemExit(f"export: typst could not compile {typ.relative_to(ROOT)}:\n{err}")
+
+    return export(out, [STYLES / "header.typ", *filters], produce)
 
 
 def main(argv=None) -> int:

@@ -1,5 +1,4 @@
--- Pandoc filter for primer.html: footnotes become Tufte-style margin notes,
--- and a figure's #+attr_html :alt text lands on its <img>.
+-- Pandoc filter for primer.html: footnotes become Tufte-style margin notes.
 local count = 0
 
 function Note(note)
@@ -12,18 +11,4 @@ function Note(note)
     pandoc.Span(inlines, {class = "sidenote"}),
   }
   return out
-end
-
-function Figure(fig)
-  local alt = fig.attributes["alt"]
-  if alt then
-    fig.attributes["alt"] = nil
-    fig.content = fig.content:walk {
-      Image = function(img)
-        img.caption = pandoc.Inlines(alt)
-        return img
-      end
-    }
-  end
-  return fig
 end
