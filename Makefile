@@ -36,7 +36,7 @@ tangle: $(STAMP) ## write src/ from primer.org (refuses to overwrite a hand edit
 # `make test` runs the scripts exactly as committed (NO_TANGLE=1), so a src/ that
 # is out of step with primer.org is caught by the tests instead of papered over.
 run: $(if $(NO_TANGLE),$(STAMP),tangle) ## run the scripts that changed, print the time/memory table
-	@$(PY) utils/run.py --jobs $(JOBS)
+	@$(PY) utils/run.py --jobs $(JOBS) $(if $(filter run,$(MAKECMDGOALS)),,--no-table)
 
 prepare: run csl/ieee.csl
 	@$(PY) utils/export.py prepare

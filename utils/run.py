@@ -195,6 +195,8 @@ def main(argv=None) -> int:
     ap.add_argument("--force", action="store_true", help="re-run even when up to date")
     ap.add_argument("--jobs", "-j", type=int, default=1, help="scripts run at once")
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per script")
+    ap.add_argument("--no-table", action="store_true",
+                    help="do not print the time/memory table (make prints it at the end)")
     a = ap.parse_args(argv)
     scripts = select(a.names)
     lock = threading.Lock()
@@ -232,7 +234,7 @@ def main(argv=None) -> int:
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     if not a.names:
         (ROOT / "build" / "run-times.txt").write_text(report + "\n")
-    if todo:
+    if todo and not a.no_table:
         print(report)
     failed = [r for r in ordered if r.status in ("failed", "timeout")]
     for r in failed:
