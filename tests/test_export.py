@@ -38,7 +38,8 @@ def _build(what):
 
 
 def headings():
-    return [h.title for h in read(ROOT / "primer.org").headings]
+    """Every heading a reader should find (the Footnotes heading becomes margin notes)."""
+    return [h.title for h in read(ROOT / "primer.org").headings if h.title != "Footnotes"]
 
 
 def squash(text: str) -> str:
