@@ -23,3 +23,12 @@ def test_scripts_import_nothing_local():
         text = script.read_text()
         for name in ("utils", "conftest", "results", "tangle"):
             assert f"import {name}" not in text and f"from {name} " not in text, script
+
+
+def test_every_script_has_a_docstring_and_a_lesson_test():
+    import ast
+    tests = "".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py"))
+    for script in sorted((ROOT / "src").glob("*.py")):
+        tree = ast.parse(script.read_text())
+        assert ast.get_docstring(tree), f"{script.name} should open with a docstring"
+        assert f'results("{script.stem}")' in tests, f"no test asserts the lesson of {script.name}"
