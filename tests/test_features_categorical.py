@@ -1,4 +1,4 @@
-"""Each pilot script's lesson, asserted on the numbers it printed in this build."""
+"""Categorical features: each script's lesson, asserted on the numbers it printed in this build."""
 
 
 def test_one_hot_costs_memory_and_hurts_the_forest(results):
