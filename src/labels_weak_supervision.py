@@ -3,7 +3,7 @@
 
 Data: 30,000 synthetic product reviews generated from a known model, so that the
 true sentiment of every review is known.  Each review has a short title and a
-body.  Labelling rules read the title (and one reads the body's length); the
+body.  Labelling rules read the title (and one reads the posting hour); the
 classifier we want reads the body only.  We combine the rules by majority vote
 and by a label model that weights each rule by an accuracy it estimates without
 any true label, train a classifier on the resulting labels, and compare it with
