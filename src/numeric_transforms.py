@@ -103,7 +103,8 @@ axes[3].scatter(seconds[a][inside], target[a][inside], s=3, color="#cccccc")
 xs = np.linspace(0, 30, 50)
 for name, color in [("unclipped", "#b5523b"), ("clip", "#4a7a96")]:
     model = fits[name]
-    axes[3].plot(xs, model.predict(xs[:, None]), color=color, label=name)
+    shown_x = np.clip(xs, lo, hi) if name == "clip" else xs   # the model sees clipped input
+    axes[3].plot(xs, model.predict(shown_x[:, None]), color=color, label=name)
 axes[3].set_xlabel("seconds (correctly logged rows)")
 axes[3].set_title("0.5 % rows in wrong unit", fontsize=10)
 axes[3].legend(fontsize=7)
