@@ -31,6 +31,8 @@ BUILD = ROOT / "build"
 PREPARED = BUILD / "primer.export.org"
 STYLES = Path(__file__).resolve().parent / "styles"
 MAX_OUTPUT_LINES = 40
+# Symbols pandoc's Typst writer spells the old way, which the pinned Typst rejects.
+TYPST_FIXES = {"dot.circle": "dot.o"}
 
 CITE_RE = re.compile(r"\[cite(?:/[\w/-]+)?:([^\]]*)\]")
 CITE_KEY_RE = re.compile(r"@([\w:.#$%&+?<>~/-]+)")
@@ -194,6 +196,10 @@ def pdf() -> Path:
                     *(f"--lua-filter={f}" for f in filters),
                     f"--include-in-header={STYLES / 'header.typ'}",
                     "-V", "papersize=a4", "-V", "fontsize=10pt", "-o", str(typ)])
+        text = typ.read_text(encoding="utf-8")
+        for old, new in TYPST_FIXES.items():
+            text = text.replace(old, new)
+        typ.write_text(text, encoding="utf-8")
         try:
             import typst
             typst.compile(str(typ), output=str(out), root=str(ROOT))
