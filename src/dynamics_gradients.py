@@ -132,7 +132,7 @@ fig, axes = plt.subplots(1, 3, figsize=(11, 3.7))
 palette = {"sigmoid_glorot": "#b5523b", "tanh_glorot": "#d99a5e",
            "relu_default": "#999999", "relu_he": "#4a7a96"}
 names = {"sigmoid_glorot": "sigmoid, Glorot init", "tanh_glorot": "tanh, Glorot init",
-         "relu_default": "ReLU, PyTorch default init", "relu_he": "ReLU, He init"}
+         "relu_default": "ReLU, PyTorch weight scale, zero bias", "relu_he": "ReLU, He init"}
 for name, g in norms.items():
     axes[0].semilogy(np.arange(1, len(g) + 1), g, "o-", ms=3, color=palette[name], label=names[name])
 axes[0].set_xlabel("layer (1 = next to the input)")

@@ -50,8 +50,9 @@ for s in range(n_sets):
 decomp = {}
 for name, p in preds.items():
     p = np.array(p)                                   # (training sets, test points)
-    variance = p.var(axis=0).mean()
-    bias2 = ((p.mean(axis=0) - f_test) ** 2).mean()
+    variance = p.var(axis=0, ddof=1).mean()
+    # The mean over n_sets fits still carries variance / n_sets of noise: remove it.
+    bias2 = ((p.mean(axis=0) - f_test) ** 2).mean() - variance / n_sets
     mse = ((p - f_test) ** 2).mean()                  # error against the truth
     decomp[name] = (bias2, variance, mse)
     print(f"{name}_bias2 = {bias2:.2f}")
