@@ -5,7 +5,7 @@ Data: scikit-learn's 8x8 digits.  An MLP is pretrained on half of the images;
 the new task is the other half rotated by 15 degrees (a scanner whose paper feed
 is skewed), with five labelled images per class.  Full fine-tuning, a new training
 from scratch, retraining the output layer, bottleneck adapters and LoRA at ranks
-1-8 are compared over four draws of the labelled images.
+1-8 are compared over three draws of the labelled images.
 """
 import math
 from pathlib import Path
