@@ -12,9 +12,11 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.preprocessing import OneHotEncoder
+from threadpoolctl import threadpool_limits
 
 IMG = Path(__file__).resolve().parent.parent / "img"
 rng = np.random.default_rng(0)
+threadpool_limits(1)   # one OpenMP thread: small fits, no oversubscription on a busy machine
 
 n = 60_000
 device = rng.choice(["mobile", "desktop", "tablet"], size=n, p=[0.55, 0.35, 0.10])

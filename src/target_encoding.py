@@ -15,9 +15,11 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold, cross_val_score, train_test_split
 from sklearn.preprocessing import TargetEncoder
+from threadpoolctl import threadpool_limits
 
 IMG = Path(__file__).resolve().parent.parent / "img"
 rng = np.random.default_rng(0)
+threadpool_limits(1)   # one OpenMP thread: small fits, no oversubscription on a busy machine
 
 n = 20_000
 x = rng.normal(size=n)
