@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from org import OrgError, read  # noqa: E402
-from tangle import Conflict, Target, body_of, collect, write  # noqa: E402
+from tangle import Conflict, Target, collect, write  # noqa: E402
 
 BEGIN_RE = re.compile(r"^\S+ \[\[file:(.+?)::(.+?)\]\[(.+)\]\]$")
 
