@@ -59,7 +59,7 @@ def features(kind, x, y, k):
 
 def fit(kind, k=1, grid=None, C=1.0):
     X = features(kind, x, y, k)
-    model = LogisticRegression(C=C, solver="liblinear").fit(X[tr], event[tr])
+    model = LogisticRegression(C=C, solver="liblinear", random_state=0).fit(X[tr], event[tr])
     q = model.predict_proba(X[te])[:, 1]
     surface = None
     if grid is not None:

@@ -59,7 +59,8 @@ hashed = FeatureHasher(n_features=2**24, input_type="string").transform(rows)
 
 
 def fit_and_score(X):
-    model = LogisticRegression(C=0.5, solver="liblinear").fit(X[train], clicked[train])
+    model = LogisticRegression(C=0.5, solver="liblinear", random_state=0)
+    model.fit(X[train], clicked[train])
     q = model.predict_proba(X[test])[:, 1]
     return log_loss(clicked[test], q), roc_auc_score(clicked[test], q)
 

@@ -90,7 +90,8 @@ Cs = np.logspace(-2.5, 0, 11)
 path = []
 for C in Cs:
     l1 = make_pipeline(StandardScaler(),
-                       LogisticRegression(C=C, l1_ratio=1.0, solver="liblinear"))
+                       LogisticRegression(C=C, l1_ratio=1.0, solver="liblinear",
+                                          random_state=0))
     auc = cross_val_score(l1, X_tr, y_tr, cv=folds, scoring="roc_auc")
     keep = SelectFromModel(l1[-1]).fit(l1[0].fit_transform(X_tr), y_tr).get_support()
     path.append((C, auc.mean(), keep))

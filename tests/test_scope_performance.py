@@ -28,8 +28,12 @@ def test_latency_relations(results):
     models = ["logistic", "forest10", "forest100", "mlp64", "mlp512", "mlp2048"]
     for m in models:
         assert r[f"{m}_p99_ms"] >= r[f"{m}_p50_ms"]
-        # batching raises throughput for every model
-        assert r[f"{m}_batch_rps"] > 3 * r[f"{m}_single_rps"]
+        # batching raises throughput for every model ...
+        assert r[f"{m}_batch_rps"] > 2 * r[f"{m}_single_rps"]
+    # ... by far the most where a single call is mostly fixed overhead
+    for m in ["logistic", "forest10", "forest100"]:
+        assert r[f"{m}_batch_gain"] > 30
+        assert r[f"{m}_batch_gain"] > 3 * max(r["mlp512_batch_gain"], r["mlp2048_batch_gain"])
     # latency grows with model size by a wide margin
     assert r["forest100_p50_ms"] > 3 * r["forest10_p50_ms"]
     assert r["mlp2048_p50_ms"] > 5 * r["mlp64_p50_ms"]
