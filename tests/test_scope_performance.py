@@ -28,8 +28,10 @@ def test_latency_relations(results):
     models = ["logistic", "forest10", "forest100", "mlp64", "mlp512", "mlp2048"]
     for m in models:
         assert r[f"{m}_p99_ms"] >= r[f"{m}_p50_ms"]
-        # batching raises throughput for every model ...
-        assert r[f"{m}_batch_rps"] > 2 * r[f"{m}_single_rps"]
+        # batching raises throughput for every model (the widest perceptron, whose
+        # single-row call streams 16 MB of weights, gains 3-8x here, depending on
+        # how much of the cache it has to itself) ...
+        assert r[f"{m}_batch_rps"] > 1.5 * r[f"{m}_single_rps"]
     # ... by far the most where a single call is mostly fixed overhead
     for m in ["logistic", "forest10", "forest100"]:
         assert r[f"{m}_batch_gain"] > 30
