@@ -10,7 +10,7 @@ ORG := primer.org
 JOBS ?= 1
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv tangle run scripts prepare html pdf test check bench clean distclean \
+.PHONY: all help venv tangle run scripts prepare html pdf test check bench stress clean distclean \
         detangle discard
 
 all: html pdf ## tangle, run every script, regenerate figures, export primer.html and primer.pdf
@@ -56,6 +56,9 @@ check: $(STAMP) ## is committed src/ exactly a fresh tangle of primer.org?
 
 bench: $(STAMP) ## time tangling (ours vs Emacs), a no-op make, and the exports
 	@$(PY) utils/bench.py
+
+stress: $(STAMP) ## re-run the clock-reading scripts on a busy machine and check their lessons
+	@$(PY) utils/stress.py
 
 detangle: $(STAMP) ## write a hand edit in FILE=src/NAME.py back into primer.org
 	@test -n "$(FILE)" || { echo "usage: make detangle FILE=src/NAME.py"; exit 2; }
