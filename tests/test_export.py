@@ -153,6 +153,37 @@ def test_missing_result_fails_with_line(tmp_path):
         export.prepare(org)
 
 
+@pytest.mark.parametrize("body, line, message", [
+    ("x\nSee {{{reslt(feature_hashing,x)}}}.\n", 3, "unknown macro {{{reslt"),
+    ("Text [cite:@huber1964robust and more\n", 2, "not closed on its line"),
+    ("Text [cite:].\n", 2, "names no @key"),
+    ("#+begin_quote\nA quote never closed.\n", 2, "#+begin_quote has no matching"),
+    ("#+caption: A figure.\n[[file:img/feature_hashing.png]]\n", 3, "without alt text"),
+])
+def test_what_pandoc_would_silently_mangle_fails_with_line(tmp_path, body, line, message):
+    org = write_org(tmp_path, body)
+    with pytest.raises(OrgError, match=rf"t.org:{line}: .*{re.escape(message)}"):
+        export.prepare(org)
+
+
+def test_well_formed_text_passes_the_structure_check(tmp_path):
+    org = write_org(tmp_path, "#+macro: v 1.0\nVersion {{{v}}} [cite:@huber1964robust].\n"
+                    "#+begin_src python\nprint(f\"{{{x}}}\")  # braces in code are no macro\n"
+                    "#+end_src\n#+caption: A figure.\n#+attr_html: :alt Bars.\n"
+                    "[[file:img/feature_hashing.png]]\n")
+    assert "{{{v}}}" in export.prepare(org)
+
+
+def test_pandoc_warning_fails_the_export_with_line(tmp_path, monkeypatch):
+    org = write_org(tmp_path, "Fine $x^2$.\n\nBroken $\\frac{1}{$ here.\n")
+    monkeypatch.setattr(export, "ORG", org)
+    monkeypatch.setattr(export, "PREPARED", org)
+    if not export.CSL.is_file():
+        subprocess.run([sys.executable, str(ROOT / "utils" / "csl.py")], check=True)
+    with pytest.raises(OrgError, match=r"t.org:4: pandoc cannot read this math"):
+        export.run_pandoc(["-t", "html5", "--mathml", "-o", str(tmp_path / "t.html")])
+
+
 def test_long_output_is_trimmed():
     lines = export.trimmed("\n".join(f"line {i}" for i in range(100)), "x")
     assert len(lines) <= export.MAX_OUTPUT_LINES

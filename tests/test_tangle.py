@@ -94,6 +94,10 @@ def test_header_argument_precedence():
     ("* H\n#+begin_src python :tangle src/x.py :var a=1\nx\n#+end_src\n", 2, ":var"),
     ("* H\n#+begin_src python :tangle (concat \"a\")\nx\n#+end_src\n", 2, "Emacs Lisp"),
     ("* H\n#+begin_src ruby :tangle src/x.rb\nx\n#+end_src\n", 2, "cannot tangle language"),
+    ("* H\n#+begin_src python :tangle src\nx\n#+end_src\n", 2, "is a directory"),
+    ("* H\n#+begin_src python :tangle src/new/ :mkdirp yes\nx\n#+end_src\n", 2,
+     "is a directory"),
+    ("* H\n#+begin_src python :tangle \"src/x.py\nx\n#+end_src\n", 2, "unbalanced double quote"),
     ("* Target encoding\n#+begin_src python :tangle src/x.py :comments link\nx\n#+end_src\n",
      1, "source encoding declaration"),
 ])

@@ -3,8 +3,11 @@
 One job: the book as readers see it.  ``prepare`` writes build/primer.export.org:
 primer.org with every {{{result(SCRIPT,KEY)}}} filled from that script's output,
 each script's real (trimmed) output and src/ path placed under its last block,
-and every citation key checked against bib/main.bib.  ``html`` and ``pdf`` turn
-that into the two exports; each is skipped when none of its inputs changed.
+and every citation key checked against bib/main.bib; mistakes pandoc would
+pass over in silence (unknown macros, figures without alt text, open blocks or
+citations, unreadable math) stop the export with the org line.  ``html`` and
+``pdf`` turn that into the two exports; each is skipped when none of its inputs
+changed.
 
     python utils/export.py prepare | html | pdf
 """
@@ -39,6 +42,11 @@ CITE_KEY_RE = re.compile(r"@([\w:.#$%&+?<>~/-]+)")
 BIB_KEY_RE = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.M)
 RESULT_RE = re.compile(r"\{\{\{result\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)\}\}\}")
 IMAGE_RE = re.compile(r"\[\[(?:file:)?(img/[^]\[]+?\.(?:png|svg|jpe?g))\]")
+FIGURE_RE = re.compile(r"^\s*\[\[(?:file:)?img/[^]\[]+\]\]\s*$")
+ALT_RE = re.compile(r"^\s*#\+attr_html:.*:alt\s+\S", re.I)
+MACRO_RE = re.compile(r"\{\{\{\s*([^\s(}]*)")
+BEGIN_RE = re.compile(r"^\s*#\+begin_(\w+)", re.I)
+MATH_WARNING_RE = re.compile(r"Could not convert TeX math (.*), rendering as TeX")
 
 
 def bib_keys(path: Path = BIB) -> set[str]:
@@ -63,9 +71,47 @@ def trimmed(text: str, name: str) -> list[str]:
     return [re.sub(r"^(\s*)(,*(?:\*|#\+))", r"\1,\2", l) for l in lines]
 
 
+def check_structure(org: Path, lines: list[str]) -> None:
+    """What pandoc would silently get wrong: unclosed blocks, unknown macros,
+    figures without alt text, citations that are empty or never closed."""
+    defined = {"result"} | {l.split()[1].lower() for l in lines
+                            if l.lower().startswith("#+macro:") and len(l.split()) > 1}
+    block = None                       # (name, line) of the open #+begin_NAME
+    for i, line in enumerate(lines, 1):
+        if block:
+            if re.match(rf"^\s*#\+end_{block[0]}\s*$", line, re.I):
+                block = None
+            continue
+        m = BEGIN_RE.match(line)
+        if m:
+            block = (m.group(1).lower(), i)
+            continue
+        for name in MACRO_RE.findall(line):
+            if name.lower() not in defined:
+                raise OrgError(org, i, f"unknown macro {{{{{{{name}: the book defines only "
+                               + ", ".join(sorted(defined)))
+        if "[cite" in line:
+            opened = len(re.findall(r"\[cite[:/]", line))
+            closed = len(CITE_RE.findall(line))
+            if opened != closed:
+                raise OrgError(org, i, "a [cite:…] is not closed on its line")
+            if any(not CITE_KEY_RE.search(m.group(1)) for m in CITE_RE.finditer(line)):
+                raise OrgError(org, i, "a [cite:…] names no @key")
+        if FIGURE_RE.match(line):
+            j = i - 1
+            while j >= 1 and lines[j - 1].lstrip().startswith("#+"):
+                j -= 1
+            if not any(ALT_RE.match(l) for l in lines[j:i - 1]):
+                raise OrgError(org, i, "figure without alt text: add "
+                               "`#+attr_html: :alt …` above the link")
+    if block:
+        raise OrgError(org, block[1], f"#+begin_{block[0]} has no matching #+end_{block[0]}")
+
+
 def prepare(org: Path = ORG) -> str:
     doc = read(org)
     lines = list(doc.lines)
+    check_structure(org, lines)
     known = bib_keys()
     for line, key in cited_keys(lines):
         if key not in known:
@@ -155,10 +201,17 @@ def run_pandoc(args: list[str]) -> None:
     warnings = [l for l in r.stderr.splitlines() if l.strip()]
     if r.returncode != 0:
         raise SystemExit("export: pandoc failed:\n" + "\n".join(warnings))
+    # The book exports without a single warning; a new one is a mistake in
+    # primer.org (pandoc would otherwise print broken math as raw TeX, say).
     for w in warnings:
-        print(f"export: pandoc: {w}", file=sys.stderr)
-    if any("citeproc" in w.lower() and "not found" in w.lower() for w in warnings):
-        raise SystemExit("export: pandoc could not resolve a citation (see above)")
+        m = MATH_WARNING_RE.search(w)
+        if m:
+            snippet = m.group(1).strip()
+            for i, line in enumerate(ORG.read_text(encoding="utf-8").splitlines(), 1):
+                if snippet[:40] in line:
+                    raise OrgError(ORG, i, f"pandoc cannot read this math: {snippet}")
+    if warnings:
+        raise SystemExit("export: pandoc warned (fix primer.org):\n" + "\n".join(warnings))
 
 
 def export(out: Path, deps: list[Path], produce) -> Path:

@@ -222,7 +222,7 @@ def plan(doc: Document, root: Path) -> list[tuple[Target, Path, bytes]]:
                            f"repository ({root}); refusing to write it")
         if path == doc.path.resolve():
             raise OrgError(doc.path, t.line, f":tangle {t.path} would overwrite the org file itself")
-        if path.is_dir():
+        if path.is_dir() or t.path.endswith(("/", "/.", "/..")) or t.path in (".", ".."):
             raise OrgError(doc.path, t.line, f":tangle {t.path} is a directory")
         if not t.mkdirp and not path.parent.is_dir():
             raise OrgError(doc.path, t.line, f"directory {path.parent.relative_to(root)} "
