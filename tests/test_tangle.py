@@ -129,6 +129,15 @@ def test_hand_edit_is_never_overwritten(tmp_path):
     assert "print(10)" in target.read_text() and "tuned by hand" not in target.read_text()
 
 
+@pytest.mark.parametrize("target", ["/etc/passwd", "src/not_tangled.py", "../outside.py"])
+def test_discard_of_a_file_nothing_tangles_to_is_an_error(tmp_path, target):
+    org = make_repo(tmp_path, SIMPLE)
+    r = tangle_cli(org, "--discard", str(tmp_path / target))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "no block of doc.org tangles to that file" in r.stderr
+    assert not list((tmp_path / "src").iterdir()), "nothing may be written on an error"
+
+
 def test_detangle_writes_the_edit_back(tmp_path):
     org = make_repo(tmp_path, """
         #+PROPERTY: header-args:python :comments link

@@ -347,7 +347,15 @@ def main(argv=None) -> int:
                 print("src/ is not what primer.org tangles to: run `make tangle` and commit.",
                       file=sys.stderr)
             return 1 if problems else 0
-        discard = {Path(f).resolve().relative_to(root).as_posix() for f in a.discard}
+        tangled = {path.relative_to(root).as_posix() for _, path, _ in plan(doc, root)}
+        discard = set()
+        for f in a.discard:
+            p = Path(f).resolve()
+            rel = p.relative_to(root).as_posix() if _inside(root, p) else None
+            if rel not in tangled:
+                raise OrgError(doc.path, None, f"--discard {f}: no block of "
+                               f"{doc.path.name} tangles to that file; nothing was written")
+            discard.add(rel)
         changed = write(doc, root, discard)
         for f in stale(doc, root):
             print(f"tangle: warning: {f} is not tangled from {doc.path.name} any more "
