@@ -106,8 +106,9 @@ def detangle(org_path: Path, file: Path, root: Path) -> list[str]:
     before = file.read_bytes()
     write(read(org_path), root, discard={rel})
     if file.read_bytes() != before:
-        print(f"detangle: note: {rel} was re-tangled and differs from your edit only in "
-              "white space Org trims at block edges", file=sys.stderr)
+        print(f"detangle: note: {rel} was re-tangled; it differs from your edit only "
+              "outside the code (white space Org trims at block edges, or the link "
+              "comments)", file=sys.stderr)
     return changed
 
 
