@@ -76,11 +76,11 @@ for name, predict in predictors.items():
     _, batch_cpu = timed_calls(predict, BATCH, 20)
     single_p50[name] = np.percentile(wall, 50) * 1e3
     single_p99[name] = np.percentile(wall, 99) * 1e3
-    # Throughput from the median CPU time per call: a few calls slowed by
-    # another job's use of the caches do not move it.
     print(f"{name}_p50_ms = {single_p50[name]:.3f}")
     print(f"{name}_p99_ms = {single_p99[name]:.3f}")
     print(f"{name}_p50_cpu_ms = {np.median(cpu) * 1e3:.3f}")
+    # Throughput from the median CPU time per call: a few calls slowed by
+    # another job's use of the caches do not move it.
     print(f"{name}_single_rps = {1 / np.median(cpu):.0f}")
     print(f"{name}_batch_rps = {BATCH / np.median(batch_cpu):.0f}")
     print(f"{name}_batch_gain = {np.median(cpu) * BATCH / np.median(batch_cpu):.1f}")
@@ -92,7 +92,7 @@ batch_ms, batch_rps = [], []
 for b in sweep:
     timed_calls(predictors["mlp512"], b, 2)                   # warm-up
     wall, cpu = timed_calls(predictors["mlp512"], b, max(20, 2_000 // b))
-    batch_ms.append(np.median(cpu) * 1e3)        # CPU time: immune to other jobs
+    batch_ms.append(np.median(cpu) * 1e3)        # CPU time: steadier than wall time
     batch_rps.append(b / np.median(cpu))
     print(f"mlp512_batch{b}_ms = {batch_ms[-1]:.3f}")
     print(f"mlp512_batch{b}_rps = {batch_rps[-1]:.0f}")
