@@ -93,14 +93,13 @@ def test_html_is_offline_and_images_have_alt_text(html):
     assert 'class="sidenote"' in html or "[fn:" not in ORG_TEXT
 
 
-def test_every_figure_link_has_caption_alt_and_exists():
+def test_every_figure_of_the_primer_has_caption_alt_and_exists():
     lines = ORG_TEXT.splitlines()
-    for i, line in enumerate(lines):
-        m = re.match(r"^\[\[file:(img/[^]]+)\]\]$", line.strip())
-        if m:
-            assert (ROOT / m.group(1)).is_file(), m.group(1)
-            above = "\n".join(lines[max(0, i - 6):i])
-            assert "#+caption:" in above and "#+attr_html: :alt" in above, f"line {i + 1}"
+    export.check_structure(ROOT / "primer.org", lines)      # captions and alt text
+    figures = [l for l in lines if export.FIGURE_RE.match(l)]
+    assert len(figures) >= 70
+    for path in (p for l in figures for p in export.IMAGE_RE.findall(l)):
+        assert (ROOT / path).is_file(), path
 
 
 def test_citations_resolve_and_every_entry_is_cited(html):
@@ -159,6 +158,7 @@ def test_missing_result_fails_with_line(tmp_path):
     ("Text [cite:].\n", 2, "names no @key"),
     ("#+begin_quote\nA quote never closed.\n", 2, "#+begin_quote has no matching"),
     ("#+caption: A figure.\n[[file:img/feature_hashing.png]]\n", 3, "without alt text"),
+    ("#+attr_html: :alt Bars.\n[[file:img/feature_hashing.png]]\n", 3, "without a caption"),
 ])
 def test_what_pandoc_would_silently_mangle_fails_with_line(tmp_path, body, line, message):
     org = write_org(tmp_path, body)

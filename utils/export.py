@@ -4,8 +4,8 @@ One job: the book as readers see it.  ``prepare`` writes build/primer.export.org
 primer.org with every {{{result(SCRIPT,KEY)}}} filled from that script's output,
 each script's real (trimmed) output and src/ path placed under its last block,
 and every citation key checked against bib/main.bib; mistakes pandoc would
-pass over in silence (unknown macros, figures without alt text, open blocks or
-citations, unreadable math) stop the export with the org line.  ``html`` and
+pass over in silence (unknown macros, figures without caption or alt text, open
+blocks or citations, unreadable math) stop the export with the org line.  ``html`` and
 ``pdf`` turn that into the two exports; each is skipped when none of its inputs
 changed.
 
@@ -44,6 +44,7 @@ RESULT_RE = re.compile(r"\{\{\{result\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)\}\}\}
 IMAGE_RE = re.compile(r"\[\[(?:file:)?(img/[^]\[]+?\.(?:png|svg|jpe?g))\]")
 FIGURE_RE = re.compile(r"^\s*\[\[(?:file:)?img/[^]\[]+\]\]\s*$")
 ALT_RE = re.compile(r"^\s*#\+attr_html:.*:alt\s+\S", re.I)
+CAPTION_RE = re.compile(r"^\s*#\+caption:\s*\S", re.I)
 MACRO_RE = re.compile(r"\{\{\{\s*([^\s(}]*)")
 BEGIN_RE = re.compile(r"^\s*#\+begin_(\w+)", re.I)
 MATH_WARNING_RE = re.compile(r"Could not convert TeX math (.*), rendering as TeX")
@@ -73,7 +74,7 @@ def trimmed(text: str, name: str) -> list[str]:
 
 def check_structure(org: Path, lines: list[str]) -> None:
     """What pandoc would silently get wrong: unclosed blocks, unknown macros,
-    figures without alt text, citations that are empty or never closed."""
+    figures without caption or alt text, citations that are empty or never closed."""
     defined = {"result"} | {l.split()[1].lower() for l in lines
                             if l.lower().startswith("#+macro:") and len(l.split()) > 1}
     block = None                       # (name, line) of the open #+begin_NAME
@@ -101,7 +102,11 @@ def check_structure(org: Path, lines: list[str]) -> None:
             j = i - 1
             while j >= 1 and lines[j - 1].lstrip().startswith("#+"):
                 j -= 1
-            if not any(ALT_RE.match(l) for l in lines[j:i - 1]):
+            above = lines[j:i - 1]          # the #+ lines right above the link
+            if not any(CAPTION_RE.match(l) for l in above):
+                raise OrgError(org, i, "figure without a caption: add `#+caption: …` "
+                               "above the link")
+            if not any(ALT_RE.match(l) for l in above):
                 raise OrgError(org, i, "figure without alt text: add "
                                "`#+attr_html: :alt …` above the link")
     if block:

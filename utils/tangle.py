@@ -347,7 +347,8 @@ def main(argv=None) -> int:
                 print("src/ is not what primer.org tangles to: run `make tangle` and commit.",
                       file=sys.stderr)
             return 1 if problems else 0
-        tangled = {path.relative_to(root).as_posix() for _, path, _ in plan(doc, root)}
+        tangled = ({path.relative_to(root).as_posix() for _, path, _ in plan(doc, root)}
+                   if a.discard else set())
         discard = set()
         for f in a.discard:
             p = Path(f).resolve()
