@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "utils"))
 
+import layout  # noqa: E402
 import results as results_mod  # noqa: E402
 import run as run_mod  # noqa: E402
 
@@ -17,12 +18,12 @@ import run as run_mod  # noqa: E402
 def script_results(name: str) -> dict:
     """The `key = value` lines src/NAME.py printed, running it first (through the
     runner, offline and time-limited) if its recorded output is missing or stale."""
-    script = ROOT / "src" / f"{name}.py"
-    assert script.is_file(), f"{script} does not exist"
+    script = layout.find(name)
+    assert script is not None, f"no script {name}.py under src/"
     if run_mod.up_to_date(script) is None:
         r = subprocess.run([sys.executable, str(ROOT / "utils" / "run.py"), name],
                            capture_output=True, text=True)
-        assert r.returncode == 0, f"src/{name}.py failed:\n{r.stdout}\n{r.stderr}"
+        assert r.returncode == 0, f"{layout.rel(script)} failed:\n{r.stdout}\n{r.stderr}"
     values = results_mod.load(name)
     return {k: results_mod.number(v) if _numeric(v) else v for k, v in values.items()}
 

@@ -1,7 +1,7 @@
 """Lessons of the data-engineering system sections, asserted on the printed numbers."""
 from pathlib import Path
 
-IMG = Path(__file__).resolve().parent.parent / "img"
+IMG = Path(__file__).resolve().parent.parent / "img" / "02-data"
 
 
 def test_greedy_log_learns_less_than_exploration(results):

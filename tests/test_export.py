@@ -8,6 +8,7 @@ import pytest
 
 from conftest import ROOT
 import export
+import layout
 from org import OrgError, read
 
 ORG_TEXT = (ROOT / "primer.org").read_text()
@@ -116,8 +117,8 @@ def test_citations_resolve_and_every_entry_is_cited(html):
 
 def test_each_script_output_and_path_sit_under_its_last_block(html):
     text = squash(" ".join(parsed(html).text))
-    for script in sorted((ROOT / "src").glob("*.py")):
-        marker = f"Output of src/{script.name} in this build:"
+    for script in layout.scripts():
+        marker = f"Output of {layout.rel(script)} in this build:"
         assert marker in text, marker
         printed = (ROOT / "build" / "run" / f"{script.stem}.out").read_text().splitlines()
         first_line = printed[0] if printed else "(no output)"
@@ -157,8 +158,8 @@ def test_missing_result_fails_with_line(tmp_path):
     ("Text [cite:@huber1964robust and more\n", 2, "not closed on its line"),
     ("Text [cite:].\n", 2, "names no @key"),
     ("#+begin_quote\nA quote never closed.\n", 2, "#+begin_quote has no matching"),
-    ("#+caption: A figure.\n[[file:img/feature_hashing.png]]\n", 3, "without alt text"),
-    ("#+attr_html: :alt Bars.\n[[file:img/feature_hashing.png]]\n", 3, "without a caption"),
+    ("#+caption: A figure.\n[[file:img/03-features/feature_hashing.png]]\n", 3, "without alt text"),
+    ("#+attr_html: :alt Bars.\n[[file:img/03-features/feature_hashing.png]]\n", 3, "without a caption"),
 ])
 def test_what_pandoc_would_silently_mangle_fails_with_line(tmp_path, body, line, message):
     org = write_org(tmp_path, body)
@@ -170,7 +171,7 @@ def test_well_formed_text_passes_the_structure_check(tmp_path):
     org = write_org(tmp_path, "#+macro: v 1.0\nVersion {{{v}}} [cite:@huber1964robust].\n"
                     "#+begin_src python\nprint(f\"{{{x}}}\")  # braces in code are no macro\n"
                     "#+end_src\n#+caption: A figure.\n#+attr_html: :alt Bars.\n"
-                    "[[file:img/feature_hashing.png]]\n")
+                    "[[file:img/03-features/feature_hashing.png]]\n")
     assert "{{{v}}}" in export.prepare(org)
 
 

@@ -6,9 +6,10 @@ import sys
 import pytest
 
 from conftest import ROOT
+import layout
 import run
 
-SCRIPTS = sorted((ROOT / "src").glob("*.py"))
+SCRIPTS = layout.scripts()
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
@@ -71,7 +72,6 @@ def test_second_run_runs_nothing():
 
 def test_failure_and_timeout_are_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(run, "RUN_DIR", tmp_path / "run")
-    monkeypatch.setattr(run, "IMG", tmp_path)
     bad = tmp_path / "bad_script.py"
     bad.write_text("print('partial')\nraise SystemExit('broken on purpose')\n")
     slow = tmp_path / "slow_script.py"

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 from conftest import ROOT
+import layout
 from org import read
 from tangle import check
 
@@ -19,7 +20,7 @@ def test_check_command_agrees():
 
 
 def test_scripts_import_nothing_local():
-    for script in (ROOT / "src").glob("*.py"):
+    for script in layout.scripts():
         text = script.read_text()
         for name in ("utils", "conftest", "results", "tangle"):
             assert f"import {name}" not in text and f"from {name} " not in text, script
@@ -28,7 +29,7 @@ def test_scripts_import_nothing_local():
 def test_every_script_has_a_docstring_and_a_lesson_test():
     import ast
     tests = "".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py"))
-    for script in sorted((ROOT / "src").glob("*.py")):
+    for script in layout.scripts():
         tree = ast.parse(script.read_text())
         assert ast.get_docstring(tree), f"{script.name} should open with a docstring"
         assert f'results("{script.stem}")' in tests, f"no test asserts the lesson of {script.name}"

@@ -7,9 +7,11 @@ import stress  # noqa: E402
 
 
 def test_clock_scripts_are_those_that_read_a_clock(tmp_path):
-    (tmp_path / "timed.py").write_text("import time\nt = time.perf_counter()\n")
-    (tmp_path / "cpu.py").write_text("import time\nc = time.process_time()\n")
-    (tmp_path / "seeded.py").write_text("import numpy as np\n# time.sleep is not a clock read\n"
+    (tmp_path / "01-a").mkdir()
+    (tmp_path / "02-b").mkdir()
+    (tmp_path / "02-b" / "timed.py").write_text("import time\nt = time.perf_counter()\n")
+    (tmp_path / "01-a" / "cpu.py").write_text("import time\nc = time.process_time()\n")
+    (tmp_path / "01-a" / "seeded.py").write_text("import numpy as np\n# time.sleep is not a clock read\n"
                                         "rng = np.random.default_rng(0)\n")
     assert stress.clock_scripts(tmp_path) == ["cpu", "timed"]
 

@@ -147,16 +147,17 @@ def prepare(org: Path = ORG) -> str:
     inserts = {}
     for target in collect(doc).values():
         path = Path(target.path)
-        if path.parent.name != "src" or path.suffix != ".py":
+        if path.parent.parent.name != "src" or path.suffix != ".py":
             continue
+        rel = path.as_posix()
         last = target.parts[-1].block
         out = results.RUN_DIR / f"{path.stem}.out"
         if not out.is_file():
-            raise OrgError(org, last.begin, f"src/{path.name} has no recorded output (run `make run`)")
+            raise OrgError(org, last.begin, f"{rel} has no recorded output (run `make run`)")
         ind = last.indent
         body = trimmed(out.read_text(encoding="utf-8", errors="replace"), path.stem)
         inserts[last.end] = ([f"{ind}#+begin_scriptoutput",
-                              f"{ind}/Output of/ [[file:src/{path.name}][=src/{path.name}=]] /"
+                              f"{ind}/Output of/ [[file:{rel}][={rel}=]] /"
                               "in this build:/",
                               f"{ind}#+begin_example"] + [ind + l for l in body] +
                              [f"{ind}#+end_example", f"{ind}#+end_scriptoutput"])

@@ -30,8 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SRC, IMG, RUN_DIR = ROOT / "src", ROOT / "img", ROOT / "build" / "run"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import layout  # noqa: E402
+
+ROOT, SRC, RUN_DIR = layout.ROOT, layout.SRC, layout.RUN_DIR
 OFFLINE = Path(__file__).resolve().parent / "offline"
 DEFAULT_TIMEOUT = 30.0
 TAIL = 20
@@ -54,11 +56,9 @@ def data_files(script: Path) -> list[Path]:
     return out
 
 
-def figures_of(name: str) -> list[str]:
-    """Figures belong to the script whose name they start with: img/NAME*.png."""
-    return sorted(p.relative_to(ROOT).as_posix() for p in IMG.glob(f"{name}*")
-                  if p.suffix in (".png", ".svg", ".pdf") and
-                  (p.stem == name or p.stem[len(name)] in "-_."))
+def figures_of(script: Path) -> list[str]:
+    """Figures belong to the script whose name they start with: img/CHAPTER/NAME*.png."""
+    return [layout.rel(p) for p in layout.figures(script)]
 
 
 def fingerprint(script: Path) -> str:
@@ -151,7 +151,7 @@ def run_one(script: Path, timeout: float, log) -> Result:
         shutil.rmtree(cwd, ignore_errors=True)
     wall = time.monotonic() - start
     peak = rusage.ru_maxrss / 1024 if rusage else float("nan")
-    figs = figures_of(name)
+    figs = figures_of(script)
     meta = dict(name=name, status=status, wall=round(wall, 3), peak_mb=round(peak, 1),
                 figures=figs, fingerprint=fingerprint(script), timeout=timeout)
     (RUN_DIR / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
@@ -175,17 +175,19 @@ def table(results: list[Result]) -> str:
 
 
 def select(names: list[str]) -> list[Path]:
-    scripts = sorted(SRC.glob("*.py"))
+    try:
+        scripts = layout.scripts()
+    except layout.LayoutError as err:
+        raise SystemExit(f"run: {err}") from None
     if not names:
         return scripts
     chosen = []
     for n in names:
-        stem = Path(n).stem
-        match = [s for s in scripts if s.stem == stem]
-        if not match:
-            raise SystemExit(f"run: no script src/{stem}.py (have: "
+        match = layout.find(n)
+        if match is None:
+            raise SystemExit(f"run: no script {Path(n).stem}.py under src/ (have: "
                              f"{', '.join(s.stem for s in scripts) or 'none'})")
-        chosen += match
+        chosen.append(match)
     return chosen
 
 
@@ -239,7 +241,7 @@ def main(argv=None) -> int:
     failed = [r for r in ordered if r.status in ("failed", "timeout")]
     for r in failed:
         why = "exceeded its time limit" if r.status == "timeout" else "failed"
-        print(f"\nrun: src/{r.name}.py {why} ({r.wall:.1f} s); last lines of "
+        print(f"\nrun: {layout.rel(layout.find(r.name))} {why} ({r.wall:.1f} s); last lines of "
               f"build/run/{r.name}.err:\n{tail(RUN_DIR / f'{r.name}.err')}", file=sys.stderr)
     return 1 if failed else 0
 

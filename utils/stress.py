@@ -23,13 +23,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SRC, TESTS = ROOT / "src", ROOT / "tests"
+TESTS = ROOT / "tests"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import layout  # noqa: E402
 CLOCK = re.compile(r"\btime\.(perf_counter|process_time|time|monotonic)\b")
 
 
-def clock_scripts(src: Path = SRC) -> list[str]:
+def clock_scripts(src: Path = layout.SRC) -> list[str]:
     """Scripts whose printed numbers depend on a clock."""
-    return sorted(p.stem for p in src.glob("*.py") if CLOCK.search(p.read_text(encoding="utf-8")))
+    return sorted(p.stem for p in layout.scripts(src)
+                  if CLOCK.search(p.read_text(encoding="utf-8")))
 
 
 def tests_reading(names: list[str], tests: Path = TESTS) -> list[Path]:
