@@ -65,7 +65,8 @@ def fingerprint(script: Path) -> str:
     h = hashlib.sha256()
     h.update(sys.version.encode())
     for p in [script, ROOT / "requirements.txt", *data_files(script)]:
-        h.update(p.as_posix().encode())
+        # relative to the checkout, so that a moved or second checkout reuses its build
+        h.update((p.relative_to(ROOT) if p.is_relative_to(ROOT) else p).as_posix().encode())
         h.update(p.read_bytes() if p.is_file() else b"<missing>")
     return h.hexdigest()
 
