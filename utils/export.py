@@ -34,8 +34,6 @@ BUILD = ROOT / "build"
 PREPARED = BUILD / "primer.export.org"
 STYLES = Path(__file__).resolve().parent / "styles"
 MAX_OUTPUT_LINES = 40
-# Symbols pandoc's Typst writer spells the old way, which the pinned Typst rejects.
-TYPST_FIXES = {"dot.circle": "dot.o"}
 
 CITE_RE = re.compile(r"\[cite(?:/[\w/-]+)?:([^\]]*)\]")
 CITE_KEY_RE = re.compile(r"@([\w:.#$%&+?<>~/-]+)")
@@ -189,8 +187,8 @@ def pandoc() -> str:
                          "run `make venv`")
 
 
-def fingerprint(extra: list[Path]) -> str:
-    h = hashlib.sha256()
+def fingerprint(extra: list[Path], key: str = "") -> str:
+    h = hashlib.sha256(key.encode())
     text = PREPARED.read_text(encoding="utf-8")
     images = sorted(set(IMAGE_RE.findall(text)))
     for p in [PREPARED, BIB, CSL, Path(__file__), *extra, *(ROOT / i for i in images)]:
@@ -220,9 +218,9 @@ def run_pandoc(args: list[str]) -> None:
         raise SystemExit("export: pandoc warned (fix primer.org):\n" + "\n".join(warnings))
 
 
-def export(out: Path, deps: list[Path], produce) -> Path:
+def export(out: Path, deps: list[Path], produce, extra_key: str = "") -> Path:
     """Run PRODUCE() to write OUT unless nothing it depends on changed."""
-    key = fingerprint(deps)
+    key = fingerprint(deps, extra_key)
     stamp = BUILD / f"{out.name}.sha256"
     if out.is_file() and stamp.is_file() and stamp.read_text() == key:
         print(f"export: {out.name} is up to date")
@@ -246,26 +244,8 @@ def html() -> Path:
 
 
 def pdf() -> Path:
-    out = ROOT / "primer.pdf"
-    typ = BUILD / "primer.typ"
-    filters = [STYLES / "alt.lua", STYLES / "typst.lua"]
-
-    def produce():
-        run_pandoc(["-t", "typst", "--standalone", "--toc", "--toc-depth=2",
-                    *(f"--lua-filter={f}" for f in filters),
-                    f"--include-in-header={STYLES / 'header.typ'}",
-                    "-V", "papersize=a4", "-V", "fontsize=10pt", "-o", str(typ)])
-        text = typ.read_text(encoding="utf-8")
-        for old, new in TYPST_FIXES.items():
-            text = text.replace(old, new)
-        typ.write_text(text, encoding="utf-8")
-        try:
-            import typst
-            typst.compile(str(typ), output=str(out), root=str(ROOT))
-        except Exception as err:  # the typst module raises its own error types
-            raise SystemExit(f"export: typst could not compile {typ.relative_to(ROOT)}:\n{err}")
-
-    return export(out, [STYLES / "header.typ", *filters], produce)
+    import pdf                 # utils/pdf.py: the Typst side
+    return pdf.pdf()
 
 
 def main(argv=None) -> int:
