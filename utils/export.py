@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import results  # noqa: E402
+from checks import CITE_KEY_RE, CITE_RE, MACRO_RE, check_structure, images  # noqa: E402,F401
 from org import OrgError, read  # noqa: E402
 from tangle import collect  # noqa: E402
 
@@ -35,16 +36,10 @@ PREPARED = BUILD / "primer.export.org"
 STYLES = Path(__file__).resolve().parent / "styles"
 MAX_OUTPUT_LINES = 40
 
-CITE_RE = re.compile(r"\[cite(?:/[\w/-]+)?:([^\]]*)\]")
-CITE_KEY_RE = re.compile(r"@([\w:.#$%&+?<>~/-]+)")
 BIB_KEY_RE = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.M)
 RESULT_RE = re.compile(r"\{\{\{result\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)\}\}\}")
 IMAGE_RE = re.compile(r"\[\[(?:file:)?(img/[^]\[]+?\.(?:png|svg|jpe?g))\]")
 FIGURE_RE = re.compile(r"^\s*\[\[(?:file:)?img/[^]\[]+\]\]\s*$")
-ALT_RE = re.compile(r"^\s*#\+attr_html:.*:alt\s+\S", re.I)
-CAPTION_RE = re.compile(r"^\s*#\+caption:\s*\S", re.I)
-MACRO_RE = re.compile(r"\{\{\{\s*([^\s(}]*)")
-BEGIN_RE = re.compile(r"^\s*#\+begin_(\w+)", re.I)
 MATH_WARNING_RE = re.compile(r"Could not convert TeX math (.*), rendering as TeX")
 
 
@@ -68,47 +63,6 @@ def trimmed(text: str, name: str) -> list[str]:
         lines = head + [f"[… {skipped} lines omitted; all of it is in build/run/{name}.out]"] + tail
     # Org would read a line starting with * or #+ as structure: escape it with a comma.
     return [re.sub(r"^(\s*)(,*(?:\*|#\+))", r"\1,\2", l) for l in lines]
-
-
-def check_structure(org: Path, lines: list[str]) -> None:
-    """What pandoc would silently get wrong: unclosed blocks, unknown macros,
-    figures without caption or alt text, citations that are empty or never closed."""
-    defined = {"result"} | {l.split()[1].lower() for l in lines
-                            if l.lower().startswith("#+macro:") and len(l.split()) > 1}
-    block = None                       # (name, line) of the open #+begin_NAME
-    for i, line in enumerate(lines, 1):
-        if block:
-            if re.match(rf"^\s*#\+end_{block[0]}\s*$", line, re.I):
-                block = None
-            continue
-        m = BEGIN_RE.match(line)
-        if m:
-            block = (m.group(1).lower(), i)
-            continue
-        for name in MACRO_RE.findall(line):
-            if name.lower() not in defined:
-                raise OrgError(org, i, f"unknown macro {{{{{{{name}: the book defines only "
-                               + ", ".join(sorted(defined)))
-        if "[cite" in line:
-            opened = len(re.findall(r"\[cite[:/]", line))
-            closed = len(CITE_RE.findall(line))
-            if opened != closed:
-                raise OrgError(org, i, "a [cite:…] is not closed on its line")
-            if any(not CITE_KEY_RE.search(m.group(1)) for m in CITE_RE.finditer(line)):
-                raise OrgError(org, i, "a [cite:…] names no @key")
-        if FIGURE_RE.match(line):
-            j = i - 1
-            while j >= 1 and lines[j - 1].lstrip().startswith("#+"):
-                j -= 1
-            above = lines[j:i - 1]          # the #+ lines right above the link
-            if not any(CAPTION_RE.match(l) for l in above):
-                raise OrgError(org, i, "figure without a caption: add `#+caption: …` "
-                               "above the link")
-            if not any(ALT_RE.match(l) for l in above):
-                raise OrgError(org, i, "figure without alt text: add "
-                               "`#+attr_html: :alt …` above the link")
-    if block:
-        raise OrgError(org, block[1], f"#+begin_{block[0]} has no matching #+end_{block[0]}")
 
 
 def prepare(org: Path = ORG) -> str:
@@ -137,11 +91,6 @@ def prepare(org: Path = ORG) -> str:
             lines[i] = RESULT_RE.sub(lambda m: fill(m, i + 1), line)
             if "{{{result(" in lines[i]:
                 raise OrgError(org, i + 1, "malformed {{{result(SCRIPT,KEY)}}} macro")
-    for line in range(len(lines)):
-        for path in IMAGE_RE.findall(lines[line]):
-            if not (ROOT / path).is_file():
-                raise OrgError(org, line + 1, f"image {path} does not exist (run `make run`)")
-
     inserts = {}
     for target in collect(doc).values():
         path = Path(target.path)
@@ -190,8 +139,8 @@ def pandoc() -> str:
 def fingerprint(extra: list[Path], key: str = "") -> str:
     h = hashlib.sha256(key.encode())
     text = PREPARED.read_text(encoding="utf-8")
-    images = sorted(set(IMAGE_RE.findall(text)))
-    for p in [PREPARED, BIB, CSL, Path(__file__), *extra, *(ROOT / i for i in images)]:
+    shown = sorted({re.sub(r"^file:", "", p) for _, p in images(text.splitlines())})
+    for p in [PREPARED, BIB, CSL, Path(__file__), *extra, *(ROOT / i for i in shown)]:
         h.update(str(p).encode())
         h.update(p.read_bytes())
     h.update(pandoc().encode())

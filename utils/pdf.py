@@ -45,7 +45,7 @@ def version() -> str:
 
 
 def pandoc_args(typ, ver: str, date: str) -> list[str]:
-    return ["-t", "typst", "--standalone", f"--template={TEMPLATE}", "--toc",
+    return ["-t", "typst", "--sandbox", "--standalone", f"--template={TEMPLATE}", "--toc",
             "--toc-depth=2", *(f"--lua-filter={f}" for f in FILTERS),
             f"--include-in-header={HEADER}", "-M", "link-citations=true",
             "-V", f"version={ver}", "-V", f"date={date}", "-o", str(typ)]
