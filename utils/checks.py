@@ -51,18 +51,32 @@ def images(lines: list[str]) -> list[tuple[int, str]]:
             for p in map(image_path, link) if p]
 
 
-def local_image(org: Path, line: int, target: str, root: Path = ROOT) -> Path:
-    """The file an image link names, which must exist inside the repository."""
-    m = SCHEME_RE.match(target)
-    if m and m.group(1).lower() != "file":
-        raise OrgError(org, line, f"remote image {target}: the export never fetches; "
-                       "draw it with a script under img/")
-    path = re.sub(r"^file:(//)?", "", target, flags=re.I)
-    full = (Path(path) if Path(path).is_absolute() else root / path).resolve()
-    if not full.is_relative_to(root.resolve()):
-        raise OrgError(org, line, f"image {target} is outside the repository")
-    if not full.is_file():
-        raise OrgError(org, line, f"image {target} does not exist (run `make run`)")
+def check_image(org: Path, lines: list[str], i: int, target: str, description: str,
+                root: Path = ROOT) -> Path:
+    """An image must be local, inside the repository, exist, and be written the one way
+    pandoc turns into a figure: [[file:PATH]] or [[./PATH]] alone on its line, under a
+    caption and alt text.  Returns the file."""
+    for t in filter(image_path, (target, description)):
+        m = SCHEME_RE.match(t)
+        if m and m.group(1).lower() != "file":
+            raise OrgError(org, i, f"remote image {t}: the export never fetches; "
+                           "draw it with a script under img/")
+        path = re.sub(r"^file:(//)?", "", t, flags=re.I)
+        full = (root / path).resolve()
+        if Path(path).is_absolute():
+            raise OrgError(org, i, f"image {t}: write the path relative to the repository "
+                           "(file:img/…)")
+        if not full.is_relative_to(root.resolve()):
+            raise OrgError(org, i, f"image {t} is outside the repository")
+        if not full.is_file():
+            raise OrgError(org, i, f"image {t} does not exist (run `make run`)")
+    if description:
+        raise OrgError(org, i, f"image link [[{target}][{description}]]: pandoc shows a "
+                       "link, not a figure; write the image alone as [[file:PATH]]")
+    if not re.match(r"^(file:|\./)", target, re.I):
+        raise OrgError(org, i, f"[[{target}]] is read as text, not as an image: "
+                       f"write [[file:{target}]]")
+    check_figure(org, lines, i, target)
     return full
 
 
@@ -82,6 +96,8 @@ def html_attributes(above: list[str]) -> dict[str, str]:
 
 
 def check_figure(org: Path, lines: list[str], i: int, target: str) -> None:
+    """A figure: the link alone on its line, right under `#+caption:` and
+    `#+attr_html: :alt …` (with other #+ lines, in any order)."""
     line = lines[i - 1]
     if not re.fullmatch(r"\s*" + re.escape(LINK_RE.search(line).group(0)) + r"\s*", line) \
             or len(LINK_RE.findall(line)) != 1:
@@ -174,11 +190,8 @@ def check_structure(org: Path, lines: list[str]) -> None:
         for target, description in links(text):
             if target.startswith("*"):
                 check_heading_link(org, i, target, titles)
-            shown = [p for p in (image_path(target), image_path(description)) if p]
-            for p in shown:
-                local_image(org, i, p)
-            if shown:
-                check_figure(org, lines, i, shown[0])
+            if image_path(target) or image_path(description):
+                check_image(org, lines, i, target, description)
     if stack:
         name, line = stack[-1]
         raise OrgError(org, line, f"#+begin_{name} has no matching #+end_{name}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import subprocess
+from pathlib import Path
 
 import export
 from export import BUILD, ROOT, STYLES
@@ -44,30 +45,31 @@ def version() -> str:
         return "unversioned"
 
 
-def pandoc_args(typ, ver: str, date: str) -> list[str]:
+def pandoc_args(typ: Path, ver: str, date: str) -> list[str]:
     return ["-t", "typst", "--sandbox", "--standalone", f"--template={TEMPLATE}", "--toc",
             "--toc-depth=2", *(f"--lua-filter={f}" for f in FILTERS),
             f"--include-in-header={HEADER}", "-M", "link-citations=true",
             "-V", f"version={ver}", "-V", f"date={date}", "-o", str(typ)]
 
 
-def pdf() -> "export.Path":
+def render(typ: Path, out: Path, ver: str, date: str) -> None:
+    """export.PREPARED -> TYP (pandoc) -> OUT (Typst)."""
+    export.run_pandoc(pandoc_args(typ, ver, date))
+    text = typ.read_text(encoding="utf-8")
+    for old, new in TYPST_FIXES.items():
+        text = text.replace(old, new)
+    typ.write_text(text, encoding="utf-8")
+    try:
+        import typst
+        typst.compile(str(typ), output=str(out), root=str(ROOT))
+    except Exception as err:  # the typst module raises its own error types
+        raise SystemExit(f"export: typst could not compile {typ}:\n{err}")
+
+
+def pdf() -> Path:
     out = ROOT / "primer.pdf"
-    typ = BUILD / "primer.typ"
     ver = version()
-
-    def produce():
-        date = datetime.date.today().isoformat()
-        export.run_pandoc(pandoc_args(typ, ver, date))
-        text = typ.read_text(encoding="utf-8")
-        for old, new in TYPST_FIXES.items():
-            text = text.replace(old, new)
-        typ.write_text(text, encoding="utf-8")
-        try:
-            import typst
-            typst.compile(str(typ), output=str(out), root=str(ROOT))
-        except Exception as err:  # the typst module raises its own error types
-            raise SystemExit(f"export: typst could not compile {typ.relative_to(ROOT)}:\n{err}")
-
-    return export.export(out, [TEMPLATE, HEADER, *FILTERS, export.Path(__file__)], produce,
-                         extra_key=ver)
+    return export.export(
+        out, [TEMPLATE, HEADER, *FILTERS, Path(__file__)],
+        lambda: render(BUILD / "primer.typ", out, ver, datetime.date.today().isoformat()),
+        extra_key=ver)
