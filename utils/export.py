@@ -4,10 +4,11 @@ One job: the book as readers see it.  ``prepare`` writes build/primer.export.org
 primer.org with every {{{result(SCRIPT,KEY)}}} filled from that script's output,
 each script's real (trimmed) output and src/ path placed under its last block,
 and every citation key checked against bib/main.bib; mistakes pandoc would
-pass over in silence (unknown macros, figures without caption or alt text, open
-blocks or citations, unreadable math) stop the export with the org line.  ``html`` and
-``pdf`` turn that into the two exports; each is skipped when none of its inputs
-changed.
+pass over in silence (utils/checks.py: unknown macros, images without caption or
+alt text or that are remote or missing, files from elsewhere, open blocks or
+citations; and unreadable math) stop the export with the org line.  ``html`` and
+``pdf`` (utils/pdf.py) turn that into the two exports; each is skipped when none
+of its inputs changed.
 
     python utils/export.py prepare | html | pdf
 """
