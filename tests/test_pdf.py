@@ -155,12 +155,31 @@ def pngs(book):
     return [np.asarray(Image.open(io.BytesIO(p)).convert("RGB")).astype(int) for p in pages]
 
 
-def test_nothing_in_the_margins(pngs):
+def assert_clear_margins(pngs):
     for n, img in enumerate(pngs):
         width = img.shape[1]
         margin = int(round(2.2 / 21.0 * width)) - 2          # 2.2 cm of 21 cm, less 2 px
         for side in (img[:, :margin], img[:, width - margin:]):
             assert (side > 235).all(), f"page {n + 1}: ink in the side margin"
+
+
+def test_nothing_in_the_margins(pngs):
+    assert_clear_margins(pngs)
+
+
+def test_nothing_in_the_margins_of_the_primer():
+    """No code line, output line, equation or table of the book runs into a margin."""
+    import io
+
+    import numpy as np
+    import typst
+    from PIL import Image
+    typ = ROOT / "build" / "primer.typ"
+    if not typ.is_file():
+        pytest.skip("primer.pdf is not built (`make pdf`)")
+    pages = typst.compile(str(typ), format="png", ppi=30, root=str(ROOT))
+    assert_clear_margins([np.asarray(Image.open(io.BytesIO(p)).convert("RGB")).astype(int)
+                          for p in pages])
 
 
 def test_output_looks_unlike_code(book, pngs):
