@@ -72,7 +72,8 @@ def book(tmp_path_factory):
         pdf.render(typ, out, "v-test-123", "2099-01-02")
     from pypdf import PdfReader
     reader = PdfReader(out)
-    return {"reader": reader, "typ": typ, "texts": [p.extract_text() for p in reader.pages]}
+    yield {"reader": reader, "typ": typ, "texts": [p.extract_text() for p in reader.pages]}
+    typ.unlink(missing_ok=True)
 
 
 def squash(text):
