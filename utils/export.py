@@ -141,7 +141,8 @@ def fingerprint(extra: list[Path], key: str = "") -> str:
     h = hashlib.sha256(key.encode())
     text = PREPARED.read_text(encoding="utf-8")
     shown = sorted({re.sub(r"^file:", "", p) for _, p in images(text.splitlines())})
-    for p in [PREPARED, BIB, CSL, Path(__file__), *extra, *(ROOT / i for i in shown)]:
+    for p in [PREPARED, BIB, CSL, Path(__file__), *extra,
+              *(ROOT / i for i in shown if (ROOT / i).is_file())]:      # checked by prepare
         h.update(str(p).encode())
         h.update(p.read_bytes())
     h.update(pandoc().encode())
