@@ -33,6 +33,7 @@ BLOCK_BEGIN_RE = re.compile(r"[ \t]*#\+begin_(\S+)", re.I)
 BLOCK_END_RE = re.compile(r"[ \t]*#\+end_(\S+)[ \t]*\Z", re.I)
 SRC_END_PREFIX_RE = re.compile(r"[ \t]*#\+end_src", re.I)
 KEYWORD_RE = re.compile(r"[ \t]*#\+(\S+)")
+HEADING_RE = re.compile(r"\*+ ")
 PLANNING_RE = re.compile(r"[ \t]*(SCHEDULED|DEADLINE|CLOSED):", re.I)
 TAGS_RE = re.compile(r":[\w@#%:]+:\Z")
 COOKIE_RE = re.compile(r"\[[0-9]*(?:%|/[0-9]*)\]")
@@ -60,23 +61,8 @@ class Heading:
     parent: "Heading | None"
     drawer: list = field(default_factory=list)   # (line, key, value) of its property drawer
 
-    @property
-    def in_comment(self) -> bool:
-        h = self
-        while h is not None:
-            if h.commented:
-                return True
-            h = h.parent
-        return False
-
-    @property
-    def archived(self) -> bool:
-        h = self
-        while h is not None:
-            if "ARCHIVE" in h.tags:
-                return True
-            h = h.parent
-        return False
+    in_comment: bool = False  # this heading or an ancestor is COMMENTed
+    archived: bool = False    # this heading or an ancestor has the ARCHIVE tag
 
     def local(self, key: str):
         """Org's org--property-local-values: [base, *appended] or None."""
@@ -202,7 +188,7 @@ class _Parser:
         i = 0
         while i < len(lines):
             line = lines[i]
-            if _is_heading(line):
+            if self.next_heading[i] == i:
                 level = len(line) - len(line.lstrip("*"))
                 while stack and stack[-1].level >= level:
                     stack.pop()
@@ -234,8 +220,11 @@ class _Parser:
                     continue
                 self.keyword(i, line)
             i += 1
-        for i, h in raw_headings:
+        for i, h in raw_headings:         # parents come before their children
             _heading_text(lines[i], h, doc.todo)
+            up = h.parent
+            h.in_comment = h.commented or (up is not None and up.in_comment)
+            h.archived = "ARCHIVE" in h.tags or (up is not None and up.archived)
 
     def keyword(self, i: int, line: str):
         m = KEYWORD_RE.match(line)
@@ -306,10 +295,7 @@ class _Parser:
 
 def _is_heading(line: str) -> bool:
     """Org's outline regexp: stars followed by a space (a tab does not count)."""
-    if not line.startswith("*"):
-        return False
-    rest = line.lstrip("*")
-    return rest.startswith(" ")
+    return line[:1] == "*" and HEADING_RE.match(line) is not None
 
 
 def _heading_text(line: str, h: Heading, todo: set) -> None:
@@ -453,29 +439,34 @@ def _read_value(value: str, path, line, key) -> str:
     raise OrgError(path, line, f":{key} {value}: unterminated string")
 
 
-def _property_value(heading: Heading | None, key: str, doc: Document) -> list[tuple[int, str]]:
-    """Org's org-entry-get-with-inheritance for KEY, as (line, text) parts: walk up
-    from the heading joining each drawer's values until a drawer sets a base
-    value, then fall back to the #+PROPERTY: lines.  Memoised per heading, so
-    deep outlines cost linear time."""
+def _inherited_args(heading: Heading | None, key: str, doc: Document) -> dict:
+    """Header arguments from property KEY as org-entry-get-with-inheritance sees
+    it: walk up from the heading joining each drawer's values until a drawer
+    sets a base value, then the #+PROPERTY: lines; parsed into a dict.  Each
+    heading's dict is built once from its parent's, so deep outlines cost
+    linear time."""
     cache = doc.cache
     chain = []
     h = heading
     while h is not None and (id(h), key) not in cache:
         chain.append(h)
         h = h.parent
-    above = cache[(id(h), key)] if h is not None else (False, None)
+    if h is not None:
+        above = cache[(id(h), key)]
+    else:
+        above = {}
+        for line, text in _keyword_value(key, doc):
+            above.update(split_args(text, doc.path, line))
     for node in reversed(chain):
-        closed, parts = above
         values = node.local(key)
         if values:
-            mine = [(node.line, v) for v in values if v is not None]
-            above = (True, mine) if values[0] is not None else (closed, (parts or []) + mine)
+            args = dict(above) if values[0] is None else {}
+            for v in values:
+                if v is not None:
+                    args.update(split_args(v, doc.path, node.line))
+            above = args
         cache[(id(node), key)] = above
-    closed, parts = above
-    if closed:
-        return list(parts)
-    return _keyword_value(key, doc) + list(parts or [])
+    return above
 
 
 def _keyword_value(key: str, doc: Document) -> list[tuple[int, str]]:
@@ -505,13 +496,10 @@ def block_args(doc: Document, block: Block) -> dict:
     #+header: lines from the bottom up (so the first one wins), the order
     org-babel-get-src-block-info merges them in."""
     args = dict(DEFAULT_ARGS)
-    layers = _property_value(block.heading, "header-args", doc)
-    layers += _property_value(block.heading, f"header-args:{block.lang}", doc)
-    layers += [(block.begin, block.params)]
-    layers += [(block.begin, h) for h in reversed(block.headers)]
-    for line, text in layers:
-        for key, value in split_args(text, doc.path, line):
-            args[key] = value
+    args.update(_inherited_args(block.heading, "header-args", doc))
+    args.update(_inherited_args(block.heading, f"header-args:{block.lang}", doc))
+    for text in [block.params, *reversed(block.headers)]:
+        args.update(split_args(text, doc.path, block.begin))
     return args
 
 
