@@ -349,9 +349,10 @@ def write(doc: Document, root: Path, discard=frozenset(), only=None) -> list[str
             continue
         cands = history.candidates(job.rel)
         if not cands:
-            raise OrgError(doc.path, job.target.line, f"{job.rel} exists but was not "
-                           f"written by the tangler (it is neither in the last tangle nor "
-                           f"in the committed one); move it away, then tangle again")
+            raise OrgError(doc.path, job.target.line, f"{job.rel} exists, differs from a "
+                           "fresh tangle, and there is no record of the tangler writing it "
+                           "(not in .tangle/, not in the committed tangle); refusing to "
+                           "overwrite it: move it away, then tangle again")
         if job.rel in discard or current in cands:
             todo.append(job)
         else:
