@@ -64,6 +64,10 @@ SAME_AS_EMACS = [
     ("two #+name lines, #+srcname", H + "* A\n#+name: n1\n#+name: n2\n" + B.format("names")
      + "#+srcname: sn\n" + B.format("srcname"),
      {"src/names.py": link("n2", "n2"), "src/srcname.py": link("sn", "sn")}),
+    ("a file that opens with a heading lends its drawer to the other top-level headings",
+     "* One\n:PROPERTIES:\n:header-args: :tangle src/one.py\n:END:\n* Two\n"
+     "#+begin_src python\nx\n#+end_src\n** Three\n#+begin_src python\ny\n#+end_src\n",
+     {"src/one.py": b"x\n\ny\n"}),
 ]
 
 REFUSED = [

@@ -157,6 +157,7 @@ class _Parser:
 
     def __init__(self, doc: Document):
         self.doc, self.lines = doc, doc.lines
+        self.todo_set = False
         n = len(self.lines)
         # Index of block ends, and the next heading after each line, so finding
         # a block's end is a binary search, not a scan (linear time overall).
@@ -241,7 +242,7 @@ class _Parser:
                            "put its settings in this file")
         self.doc.keywords.append((i + 1, key, value))
         if key in ("TODO", "SEQ_TODO", "TYP_TODO"):
-            if not getattr(self, "todo_set", False):
+            if not self.todo_set:         # #+TODO: lines replace Org's TODO/DONE
                 self.doc.todo, self.todo_set = set(), True
             for w in value.split():
                 if w != "|":
@@ -450,7 +451,7 @@ def _inherited_args(heading: Heading | None, key: str, doc: Document) -> dict:
     h = heading
     while h is not None and (id(h), key) not in cache:
         chain.append(h)
-        h = h.parent
+        h = _property_parent(h, doc)
     if h is not None:
         above = cache[(id(h), key)]
     else:
@@ -467,6 +468,19 @@ def _inherited_args(heading: Heading | None, key: str, doc: Document) -> dict:
             above = args
         cache[(id(node), key)] = above
     return above
+
+
+def _property_parent(h: Heading, doc: Document) -> Heading | None:
+    """Where org-entry-get-with-inheritance looks next.  Above a top-level heading
+    it reads the drawer at the start of the buffer, which is the first heading's
+    own drawer when the file opens with a heading: Org 9.5 then lets the first
+    heading's properties reach every other top-level heading."""
+    if h.parent is not None:
+        return h.parent
+    first = doc.headings[0] if doc.headings else None
+    if first is not None and first.line == 1 and h is not first:
+        return first
+    return None
 
 
 def _keyword_value(key: str, doc: Document) -> list[tuple[int, str]]:
