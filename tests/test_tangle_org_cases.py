@@ -25,8 +25,9 @@ SAME_AS_EMACS = [
          "#+BEGIN_EXPORT html\n" + B.format("e") + "#+END_EXPORT\n" + B.format("a"),
      {"src/a.py": link("*A", "A:1")}),
     ("#+PROPERTY inside an example block",
-     "* A\n#+begin_example\n#+PROPERTY: header-args :tangle src/p.py\n#+end_example\n"
-     "#+begin_src python :tangle src/real.py\ny\n#+end_src\n", {"src/real.py": b"y\n"}),
+     "#+PROPERTY: header-args :tangle src/real.py\n* A\n#+begin_example\n"
+     "#+PROPERTY: header-args :tangle src/p.py\n#+end_example\n#+begin_src python\ny\n"
+     "#+end_src\n", {"src/real.py": b"y\n"}),
     ("ARCHIVE subtree",
      H + "* A :ARCHIVE:\n" + B.format("a") + "** B\n" + B.format("b") + "* C\n" + B.format("c"),
      {"src/c.py": link("*C", "C:1")}),
@@ -52,8 +53,8 @@ SAME_AS_EMACS = [
      + "* :tag:\n" + B.format("tagonly") + "***\n" + B.format("stars"),
      {"src/empty.py": link("*", "No heading:1"), "src/todo.py": link("*", "No heading:1"),
       "src/tagonly.py": link("*", "No heading:1"), "src/stars.py": link("*", "No heading:2")}),
-    ("cookies next to text", H + "* A [1/2]b 50% x [33%]\n" + B.format("cookie"),
-     {"src/cookie.py": link("*A b 50% x", "A [1/2]b 50% x [33%]:1")}),
+    ("cookies next to text", H + "* A[1/2]b [50%]c\n" + B.format("cookie"),
+     {"src/cookie.py": link("*A b c", "A[1/2]b [50%]c:1")}),
     ("% in headings", H + "* A %source-name x %start-line\n" + B.format("pct"),
      {"src/pct.py": link("*A A %source-name x %start-line:1 x 4", "A %source-name x %start-line:1")}),
     ("CUSTOM_ID", H + "* A\n:PROPERTIES:\n:CUSTOM_ID: cid\n:END:\n" + B.format("cid"),
