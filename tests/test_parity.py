@@ -16,7 +16,7 @@ CASES = [ROOT / "primer.org", *FIXTURES]
 
 def tree(root: Path) -> dict:
     return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mode & 0o111 != 0)
-            for p in sorted(root.rglob("*")) if p.is_file() and "build" not in p.parts}
+            for p in sorted(root.rglob("*")) if p.is_file() and not {"build", ".tangle"} & set(p.parts)}
 
 
 def emacs_tangle(emacs: str, org: Path, where: Path) -> None:
