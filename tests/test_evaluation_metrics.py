@@ -1,0 +1,28 @@
+"""The evaluation chapter's metric lessons, asserted on the numbers the scripts printed."""
+
+
+def test_classification_metrics_asymmetry_costs_and_imbalance(results):
+    r = results("classification_metrics")
+    # hand-written formulas match scikit-learn
+    assert r["max_diff_vs_sklearn"] < 1e-12
+    assert r["tp"] + r["fn"] == 1000
+    # F2 leans to recall, F0.5 to precision
+    assert r["recall"] > r["precision"]
+    assert r["f05"] < r["f1"] < r["f2"]
+    # swapping the positive class: accuracy and ROC AUC unchanged, F1 and AP change a lot
+    assert r["accuracy_swapped"] == r["accuracy"]
+    assert abs(r["auc_swapped"] - r["auc"]) < 1e-9
+    assert r["f1_swapped"] > r["f1"] + 0.3
+    assert r["ap_swapped"] > r["ap"] + 0.3
+    # the cost threshold: the swept optimum sits near 1/51, far below 0.5 and the F1 peak
+    assert abs(r["swept_best_threshold"] - r["bayes_threshold"]) < 0.01
+    assert r["f1_best_threshold"] > 3 * r["bayes_threshold"]
+    assert r["cost_at_0_5"] > 0.95 * r["cost_flag_nothing"]
+    assert r["cost_at_bayes"] < 0.8 * r["cost_at_f1_best"]
+    assert r["cost_at_bayes"] - r["cost_swept_best"] < 0.03 * r["cost_swept_best"]
+    assert r["precision_at_bayes"] < 0.1 < 0.5 < r["recall_at_bayes"]
+    # ROC AUC stays near the truth at every base rate; AP collapses
+    for key in ("0_5", "0_1", "0_01", "0_001"):
+        assert abs(r[f"auc_rate_{key}"] - r["true_auc"]) < 0.02
+    assert r["ap_rate_0_5"] > r["ap_rate_0_1"] > r["ap_rate_0_01"] > r["ap_rate_0_001"]
+    assert r["ap_rate_0_001"] < 0.05 < 0.8 < r["ap_rate_0_5"]
