@@ -26,3 +26,25 @@ def test_classification_metrics_asymmetry_costs_and_imbalance(results):
         assert abs(r[f"auc_rate_{key}"] - r["true_auc"]) < 0.02
     assert r["ap_rate_0_5"] > r["ap_rate_0_1"] > r["ap_rate_0_01"] > r["ap_rate_0_001"]
     assert r["ap_rate_0_001"] < 0.05 < 0.8 < r["ap_rate_0_5"]
+
+
+def test_ranking_metrics_match_library_and_disagree(results):
+    r = results("ranking_metrics")
+    assert r["max_diff_vs_sklearn"] < 1e-9
+    for key in ("ndcg_lin", "ndcg_exp", "map_full"):
+        assert abs(r[key] - r[f"{key}_sklearn"]) < 1e-9
+    # the 2002 form (no discount at position 2) differs from the log2(i+1) form
+    assert abs(r["ndcg_jarvelin"] - r["ndcg_lin"]) > 1e-3
+    # the hand-built query: three metrics, three different winners
+    assert r["best_by_rr"] == "star_first" and r["best_by_ndcg_exp_at_5"] == "star_first"
+    assert r["best_by_p_at_5"] == "many_fair" and r["best_by_ap_at_5"] == "many_fair"
+    assert r["best_by_ndcg_lin_at_5"] == "late_start"
+    assert r["star_first_p_at_5"] < r["many_fair_p_at_5"]
+    assert r["many_fair_ndcg_exp_at_5"] < min(r["star_first_ndcg_exp_at_5"],
+                                              r["late_start_ndcg_exp_at_5"])
+    # random ranker pairs: the NDCG variants agree most often, RR and P@10 least
+    assert r["disagree_ndcg_lin_ndcg_exp"] < r["disagree_p10_ndcg_exp"]
+    assert r["disagree_ndcg_lin_ndcg_exp"] < r["disagree_p10_rr"]
+    assert r["disagree_p10_rr"] > 0.1
+    assert r["disagree_ndcg_lin_ndcg_exp"] > 0.02      # they do still disagree
+    assert r["ties_p10"] > 0.05 > r["ties_ndcg_exp"]
