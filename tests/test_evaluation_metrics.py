@@ -48,3 +48,21 @@ def test_ranking_metrics_match_library_and_disagree(results):
     assert r["disagree_p10_rr"] > 0.1
     assert r["disagree_ndcg_lin_ndcg_exp"] > 0.02      # they do still disagree
     assert r["ties_p10"] > 0.05 > r["ties_ndcg_exp"]
+
+
+def test_rank_losses_ignore_query_level_and_pointwise_does_not(results):
+    r = results("learning_to_rank")
+    assert r["gradient_check_max_error"] < 1e-5
+    # without a query effect the three objectives are level (within 3 standard errors)
+    for a, b in [("pairwise", "pointwise"), ("listwise", "pointwise"), ("listwise", "pairwise")]:
+        assert abs(r[f"flat_{a}_minus_{b}"]) <= 3 * max(r[f"flat_{a}_minus_{b}_se"], 0.001)
+        assert abs(r[f"query_effect_listwise_minus_pairwise"]) <= 3 * max(
+            r["query_effect_listwise_minus_pairwise_se"], 0.001)
+    assert r["flat_truth_ndcg"] - r["flat_pointwise_ndcg"] < 0.01
+    # with it, pointwise falls far behind, well beyond the seed noise
+    gap, se = r["query_effect_pairwise_minus_pointwise"], r["query_effect_pairwise_minus_pointwise_se"]
+    assert gap > 0.1 and gap > 5 * se
+    assert r["query_effect_listwise_minus_pointwise"] > 5 * r["query_effect_listwise_minus_pointwise_se"]
+    assert r["query_effect_truth_ndcg"] - r["query_effect_pairwise_ndcg"] < 0.02
+    # centring features within each query repairs the pointwise model
+    assert r["query_effect_truth_ndcg"] - r["query_effect_pointwise_centred_ndcg"] < 0.02
