@@ -23,3 +23,22 @@ def test_baselines_and_a_headline_that_loses_to_the_zero_rule(results):
     # annotators: high raw agreement, low kappa; the majority is level with the model
     assert r["annotator_agreement"] > 0.85 and r["annotator_kappa_mean"] < 0.4
     assert abs(r["human_majority_minus_new"]) < 3 * r["human_majority_minus_new_se"]
+
+
+def test_behavioural_tests_catch_what_heldout_accuracy_misses(results):
+    r = results("behavioural_tests")
+    se = 3 * max(r["shipped_heldout_accuracy_se"], r["repaired_heldout_accuracy_se"])
+    # held-out accuracy: the two models are level
+    assert abs(r["shipped_heldout_accuracy"] - r["repaired_heldout_accuracy"]) < se
+    assert r["heldout_negated_share"] < 0.03
+    # the tests separate them far beyond the failure-rate noise
+    noise = 3 * r["failure_rate_se_at_50pct"]
+    assert r["shipped_mft_negation"] > r["repaired_mft_negation"] + noise
+    assert r["shipped_inv_city_leeds"] > 0.03 and r["repaired_inv_city_leeds"] < 0.01
+    assert r["shipped_inv_name_group"] > 0.01 and r["repaired_inv_name_group"] < 0.01
+    # and the population the tests stand for agrees with them
+    assert r["repaired_population_accuracy"] > r["shipped_population_accuracy"] + 0.015
+    # what the tests also show: DIR passes for both, the typo defect is in both
+    assert r["shipped_dir_insert_not"] < 0.01 and r["repaired_dir_insert_not"] < 0.01
+    assert r["repaired_not_mean_abs_shift"] > r["shipped_not_mean_abs_shift"] + 0.1
+    assert r["shipped_inv_typo"] > 0.2 and r["repaired_inv_typo"] > 0.2
