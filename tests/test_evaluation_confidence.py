@@ -28,3 +28,23 @@ def test_recalibration_fixes_probabilities_not_ranking_and_saves_money(results):
     assert r["platt_logit_value_lost_pct"] < 0.3 * r["raw_value_lost_pct"]
     assert r["temperature_value_lost_pct"] > 2 * r["platt_logit_value_lost_pct"]
     assert r["temperature_ad_share"] > r["truth_ad_share"] + 0.05
+
+
+def test_selective_prediction_and_conformal_coverage(results):
+    r = results("conformal")
+    # abstaining on low confidence raises accuracy monotonically; at random it does not
+    assert (r["selective_accuracy_cov100"] < r["selective_accuracy_cov80"]
+            < r["selective_accuracy_cov50"] < r["selective_accuracy_cov20"])
+    assert r["selective_accuracy_cov50"] > r["random_abstain_accuracy_cov50"] + 0.05
+    assert abs(r["random_abstain_accuracy_cov50"] - r["selective_accuracy_cov100"]) < 0.02
+    # the split-conformal guarantee, within Monte Carlo error
+    assert abs(r["mean_coverage"] - r["guaranteed_mean_coverage"]) < 3 * r["coverage_mc_error"]
+    assert r["guaranteed_mean_coverage"] - r["target_coverage"] < 1 / 501 + 1e-9
+    # per-draw spread as the Beta distribution plus test sampling predicts
+    assert abs(r["coverage_sd_across_draws"] / r["coverage_sd_beta_plus_test"] - 1) < 0.1
+    # the shortcut under-covers, beyond the noise
+    assert r["naive_train_residual_coverage"] < r["target_coverage"] - 0.01
+    # marginal, not conditional: plain intervals over- and under-cover; normalised ones even out
+    assert r["plain_coverage_calm"] > 0.97 and r["plain_coverage_noisy"] < 0.87
+    assert abs(r["normalised_coverage_calm"] - 0.9) < 0.02
+    assert abs(r["normalised_coverage_noisy"] - 0.9) < 0.02
