@@ -1,0 +1,35 @@
+"""Online experiments: A/B tests, interleaving, bandits.  Lessons on printed numbers."""
+
+
+def within(rate, nominal, se, k=3):
+    return abs(rate - nominal) < k * se
+
+
+def test_ab_power_peeking_sequential_cuped_novelty(results):
+    r = results("ab_testing")
+    assert r["ztest_vs_statsmodels_diff"] < 1e-9
+    # statsmodels' sample size delivers its power and level, within Monte Carlo error
+    assert within(r["simulated_power"], 0.80, r["simulated_power_mc_se"])
+    assert within(r["simulated_false_positive_rate"], 0.05, r["simulated_false_positive_rate_mc_se"])
+    # peeking: one look is nominal, more looks inflate false positives monotonically
+    assert within(r["peeking_fpr_1_looks"], 0.05, r["peeking_fpr_mc_se"])
+    rates = [r[f"peeking_fpr_{k}_looks"] for k in (1, 2, 5, 10, 20)]
+    assert all(b > a for a, b in zip(rates, rates[1:]))
+    assert r["peeking_fpr_20_looks"] > 0.05 + 30 * r["peeking_fpr_mc_se"]
+    # O'Brien-Fleming restores the level and costs little power
+    assert within(r["obf_fpr"], 0.05, r["obf_fpr_mc_se"])
+    assert r["obf_first_look_threshold"] > 4 > r["obf_last_look_threshold"] > 1.96
+    assert r["fixed_power_same_paths"] - r["obf_power"] < 0.04
+    assert r["obf_mean_share_of_sample_used"] < 0.85
+    # CUPED: unbiased, variance divided as theory says, more power
+    assert abs(r["cuped_effect_mean"] - 0.02) < 3 * r["effect_mean_mc_se"]
+    assert abs(r["plain_effect_mean"] - 0.02) < 3 * r["effect_mean_mc_se"]
+    rel = r["variance_relative_se"]
+    assert abs(r["plain_variance_x_n"] - 1) < 3 * rel
+    assert abs(r["cuped_variance_x_n"] / r["variance_ratio_theory"] - 1) < 3 * rel
+    assert r["cuped_power"] > r["plain_power"] + 0.15
+    # novelty: the first week overstates the lasting lift; the fourth week does not
+    se = r["weekly_lift_se"]
+    assert r["first_week_lift"] > 1.5 * r["lasting_lift"]
+    assert abs(r["first_week_lift"] - r["first_week_true_lift"]) < 3 * se
+    assert abs(r["fourth_week_lift"] - r["fourth_week_true_lift"]) < 3 * se
