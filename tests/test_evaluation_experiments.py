@@ -33,3 +33,20 @@ def test_ab_power_peeking_sequential_cuped_novelty(results):
     assert r["first_week_lift"] > 1.5 * r["lasting_lift"]
     assert abs(r["first_week_lift"] - r["first_week_true_lift"]) < 3 * se
     assert abs(r["fourth_week_lift"] - r["fourth_week_true_lift"]) < 3 * se
+
+
+def test_interleaving_needs_far_fewer_users_than_ab(results):
+    r = results("interleaving")
+    # the simulated lift agrees with its expectation
+    assert abs(r["ab_delta"] - r["ab_delta_expected"]) < 3 * r["ab_delta_se"]
+    # B is preferred beyond the noise, and the team draft is balanced
+    assert r["preference_mean"] > 5 * r["preference_mean_se"]
+    assert abs(r["interleaving_b_share_of_shown"] - 0.5) < 0.01
+    # an order of magnitude fewer users, even with the effects shifted against it
+    assert r["ratio_ab_to_interleaving"] > 10
+    assert r["ratio_ab_to_interleaving_low"] > 5
+    # both sample sizes deliver about 80 % power; A/B at the interleaving size does not
+    se = r["power_mc_se"]
+    assert abs(r["power_ab_at_n"] - 0.8) < 3 * se
+    assert abs(r["power_interleaving_at_n"] - 0.8) < 3 * se
+    assert r["power_ab_at_interleaving_n"] < 0.3
