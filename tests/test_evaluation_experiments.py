@@ -50,3 +50,26 @@ def test_interleaving_needs_far_fewer_users_than_ab(results):
     assert abs(r["power_ab_at_n"] - 0.8) < 3 * se
     assert abs(r["power_interleaving_at_n"] - 0.8) < 3 * se
     assert r["power_ab_at_interleaving_n"] < 0.3
+
+
+def test_bandits_regret_and_the_price_of_adapting(results):
+    r = results("bandits")
+
+    def gap(a, b):     # how many combined standard errors a's regret is above b's
+        return (r[f"{a}_regret"] - r[f"{b}_regret"]) / (
+            r[f"{a}_regret_se"] ** 2 + r[f"{b}_regret_se"] ** 2) ** 0.5
+
+    # Thompson sampling loses least, beyond the spread over runs
+    for other in ("ab_split", "ab_then_ship", "epsilon_greedy", "ucb1", "ucb1_tuned"):
+        assert gap(other, "thompson") > 2.5
+    # epsilon-greedy and A/B-then-ship are level
+    assert abs(gap("epsilon_greedy", "ab_then_ship")) < 2
+    # plain UCB1 barely beats the even split; tuning its bonus helps a lot
+    assert gap("ab_split", "ucb1") > 3 and r["ucb1_regret"] > 0.8 * r["ab_split_regret"]
+    assert gap("ucb1", "ucb1_tuned") > 3
+    # the even split spends three quarters of traffic on worse arms
+    assert abs(r["ab_split_worse_arm_share"] - 0.75) < 0.01
+    assert r["thompson_worse_arm_share"] < 0.5 * r["ab_split_worse_arm_share"]
+    assert r["thompson_best_arm_most_played"] > r["ab_then_ship_best_arm_most_played"] + 0.1
+    # adapting costs knowledge of the worse arms
+    assert r["thompson_worst_arm_rate_se"] > 2 * r["ab_split_worst_arm_rate_se"]
