@@ -22,7 +22,7 @@ X = X / 16.0
 X_search, X_test, y_search, y_test = train_test_split(X, y, train_size=900, random_state=0,
                                                       stratify=y)
 space = {"C": loguniform(1e-1, 1e3), "gamma": loguniform(1e-3, 1e0)}
-N_CANDIDATES, CV = 18, 3
+N_CANDIDATES, CV = 12, 3
 stats = {"random": [], "halving": []}
 for seed in range(3):
     searches = {
