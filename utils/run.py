@@ -59,6 +59,8 @@ class Result:
     figures: list
     cpu: float = float("nan")     # seconds, the whole process tree
     why: str = ""
+    start: float = 0.0            # time.monotonic() at launch and at the end (tests check overlaps)
+    end: float = 0.0
 
 
 def cores() -> int:
@@ -141,6 +143,7 @@ class Job:
     proc: subprocess.Popen = None
     pid: int = 0
     start: float = 0.0
+    end: float = 0.0
     tree: sandbox.Tree = None
     status: str = ""
     why: str = ""
@@ -171,6 +174,7 @@ class Job:
         """Look once; True when the script is over (exited, or killed at a limit)."""
         pid, wstatus, rusage = os.wait4(self.pid, os.WNOHANG)
         if pid:
+            self.end = time.monotonic()
             self.rusage = rusage
             code = self.proc.returncode = os.waitstatus_to_exitcode(wstatus)
             self.status = self.status or ("ran" if code == 0 else "failed")
@@ -202,11 +206,17 @@ class Job:
     def finish(self) -> Result:
         """Make sure nothing of the script survives, then record it."""
         self.tree.kill()
+        if self.rusage is None:        # stopped before we saw it exit: reap it
+            try:
+                _, _, self.rusage = os.wait4(self.pid, 0)
+                self.end = self.end or time.monotonic()
+            except ChildProcessError:
+                pass
         for f in self.files:
             f.close()
         self.area.remove()
         name = self.script.stem
-        wall = time.monotonic() - self.start
+        wall = (self.end or time.monotonic()) - self.start
         cpu = self.tree.cpu
         peak = self.tree.peak_rss / 2**20
         if self.rusage is not None:
@@ -222,7 +232,8 @@ class Job:
                     mem_limit_mb=self.limits.mem_mb,
                     sandbox="bwrap" if sandbox.isolated() else "socket guard only")
         (RUN_DIR / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
-        return Result(name, self.status, wall, peak, figs, cpu, self.why)
+        return Result(name, self.status, wall, peak, figs, cpu, self.why, self.start,
+                      self.start + wall)
 
 
 _NOTICED = [False]

@@ -75,9 +75,11 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
-def bwrap_args(bwrap: str, area: Area, writable: list[Path]) -> list[str]:
+def bwrap_args(bwrap: str, area: Area, writable: list[Path], script: Path | None = None) -> list[str]:
     args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
+    if script is not None:        # visible even when it lives under /tmp (a test's script)
+        args += ["--ro-bind", str(script), str(script)]
     for p in [area.root, *writable]:
         args += ["--bind", str(p), str(p)]
     return args + ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
@@ -133,7 +135,7 @@ def weakness() -> str:
 
 def command(script: Path, area: Area, writable: list[Path], python: str) -> list[str]:
     bwrap, _ = mode()
-    prefix = bwrap_args(bwrap, area, writable) if bwrap else []
+    prefix = bwrap_args(bwrap, area, writable, script) if bwrap else []
     return [*prefix, python, str(script)]
 
 
