@@ -47,6 +47,7 @@ TARGET_WALL = 30.0      # s: what a script should take alone on two cores (make 
 TICK = 0.05             # s between two looks at the running scripts
 TAIL = 20
 FAILED = ("failed", "timeout", "memory")
+RECORD_KEYS = {"status", "wall", "cpu", "peak_mb", "figures"}
 CLOCK = re.compile(r"\btime\.(perf_counter|process_time|time|monotonic)\b")
 
 
@@ -110,6 +111,8 @@ def up_to_date(script: Path) -> dict | None:
         return None
     meta = json.loads(meta_path.read_text())
     if meta.get("fingerprint") != fingerprint(script) or meta.get("status") != "ran":
+        return None
+    if not RECORD_KEYS <= set(meta):       # recorded by an older runner (no CPU time): redo
         return None
     if any(not (ROOT / f).is_file() for f in meta.get("figures", [])):
         return None

@@ -75,11 +75,26 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
+def under_tmp(script: Path | None) -> list[Path]:
+    """What must stay visible although it lives under /tmp, which the sandbox replaces:
+    the script (a test's), the checkout and the Python installation (a CI clone in /tmp)."""
+    import sys
+    wanted = [Path(__file__).resolve().parent.parent, Path(sys.prefix).resolve(),
+              Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent]
+    if script is not None:
+        wanted.insert(0, script)
+    out = []
+    for p in wanted:
+        if p.is_relative_to("/tmp") and not any(p.is_relative_to(q) for q in out):
+            out = [q for q in out if not q.is_relative_to(p)] + [p]
+    return out
+
+
 def bwrap_args(bwrap: str, area: Area, writable: list[Path], script: Path | None = None) -> list[str]:
     args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
-    if script is not None:        # visible even when it lives under /tmp (a test's script)
-        args += ["--ro-bind", str(script), str(script)]
+    for p in under_tmp(script):
+        args += ["--ro-bind", str(p), str(p)]
     for p in [area.root, *writable]:
         args += ["--bind", str(p), str(p)]
     return args + ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
