@@ -249,7 +249,6 @@ def notice_weakness(log) -> None:
         weak = sandbox.weakness()
         if weak:
             log(weak)
-            sandbox.become_subreaper()
 
 
 def run_all(scripts: list[Path], jobs: int, limits: Limits, log, on_done=None) -> list[Result]:

@@ -20,8 +20,9 @@ Full isolation uses bubblewrap (Debian's ``bubblewrap`` package, ``bwrap``):
   double-forked.
 
 Where bwrap is missing or the kernel refuses its namespaces, scripts still run,
-with the socket guard of utils/offline only; ``weakness()`` says in plain words
-what is weaker, and the runner prints that once.  ``PRIMER_BWRAP`` overrides
+with the socket guard of utils/offline only for the network, no file-system
+protection, and ``reap()`` (a child subreaper) in place of the PID namespace;
+``weakness()`` says in plain words what is weaker, and the runner prints that once.  ``PRIMER_BWRAP`` overrides
 the bwrap to use (a missing path or empty: the weaker mode, as tests do).
 
 The runner watches each tree with ``Tree``: every tick it reads /proc once and
@@ -144,14 +145,49 @@ def weakness() -> str:
             " not only its temporary folder and its img/ chapter folder;\n"
             "  - network: only the Python socket guard (utils/offline) stops it; ctypes, a"
             " `python -I` child or a non-Python program can still reach the network;\n"
-            "  - processes: a script's children are found by parent pid every tick and killed"
-            " with it; one that escapes between two ticks (a quick double fork) may outlive it.")
+            "  - processes: a small reaper (a child subreaper, not a PID namespace) kills what a"
+            " script leaves behind; a process that escapes it (e.g. one that outlives the"
+            " reaper being killed at a limit) may outlive the script.")
 
 
 def command(script: Path, area: Area, writable: list[Path], python: str) -> list[str]:
+    """bwrap ... python SCRIPT; in the weaker mode, python SCRIPT under our reaper."""
     bwrap, _ = mode()
-    prefix = bwrap_args(bwrap, area, writable, script) if bwrap else []
-    return [*prefix, python, str(script)]
+    if bwrap:
+        return [*bwrap_args(bwrap, area, writable, script), python, str(script)]
+    return [python, "-I", "-S", str(Path(__file__).resolve()), "--reap", python, str(script)]
+
+
+def reap(cmd: list[str]) -> int:
+    """The weaker mode's stand-in for a PID namespace: run CMD as a child subreaper,
+    so that every orphan of the script re-parents to us (even after setsid or a
+    double fork); when the script exits, kill whatever it left and exit with its code."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(36, 1, 0, 0, 0)                 # PR_SET_CHILD_SUBREAPER
+    libc.prctl(1, signal.SIGKILL, 0, 0, 0)     # PR_SET_PDEATHSIG: die with the runner
+    child = subprocess.Popen(cmd)
+    while True:
+        pid, status = os.wait()
+        if pid == child.pid:
+            code = os.waitstatus_to_exitcode(status)
+            break
+    me = os.getpid()
+    while True:                                # orphans keep arriving while their parents die
+        left = [p for p, (ppid, _, _) in proc_table().items() if ppid == me]
+        for p in left:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            break
+        if not left:
+            import time
+            time.sleep(0.01)
+    return code if code >= 0 else 128 - code
 
 
 def environment(area: Area, threads: int | None) -> dict:
@@ -187,14 +223,6 @@ def proc_table() -> dict[int, tuple[int, float, int]]:
         ticks = sum(int(x) for x in rest[11:15])        # utime stime cutime cstime
         table[int(entry.name)] = (int(rest[1]), ticks / _TICK, int(rest[21]) * _PAGE)
     return table
-
-
-def become_subreaper() -> None:
-    """Orphans of our scripts re-parent to us instead of init (weaker mode: they stay findable)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        pass
 
 
 class Tree:
@@ -245,3 +273,9 @@ class Tree:
                 os.waitpid(p, os.WNOHANG)
             except ChildProcessError:      # not our child: its own parent or init reaps it
                 pass
+
+
+if __name__ == "__main__":
+    import sys
+    if sys.argv[1:2] == ["--reap"]:
+        sys.exit(reap(sys.argv[2:]))
