@@ -173,7 +173,7 @@ class Job:
         self.pid = self.proc.pid
         self.tree = sandbox.Tree(self.pid)
 
-    def poll(self, table: dict, log) -> bool:
+    def poll(self, log) -> bool:
         """Look once; True when the script is over (exited, or killed at a limit)."""
         pid, wstatus, rusage = os.wait4(self.pid, os.WNOHANG)
         if pid:
@@ -184,7 +184,7 @@ class Job:
             if code != 0 and not self.why:
                 self.why = f"exit status {code}"
             return True
-        self.tree.update(table)
+        self.tree.update()
         elapsed = time.monotonic() - self.start
         mb = self.tree.rss / 2**20
         if mb > self.limits.mem_mb:
@@ -276,10 +276,9 @@ def run_all(scripts: list[Path], jobs: int, limits: Limits, log, on_done=None) -
                 job.launch()
                 running.append((job, alone))
             time.sleep(TICK)
-            table = sandbox.proc_table()
             for entry in list(running):
                 job = entry[0]
-                if job.poll(table, log):
+                if job.poll(log):
                     running.remove(entry)
                     r = job.finish()
                     results.append(r)
@@ -297,7 +296,7 @@ def run_one(script: Path, log=print, limits: Limits | None = None, threads: int 
     notice_weakness(log)
     job = Job(script, limits or Limits(), threads or cores())
     job.launch()
-    while not job.poll(sandbox.proc_table(), log):
+    while not job.poll(log):
         time.sleep(TICK)
     return job.finish()
 

@@ -208,20 +208,49 @@ def environment(area: Area, threads: int | None) -> dict:
 
 # ---- the process tree -------------------------------------------------------------
 
+def _stat(pid: int) -> tuple[int, float, int] | None:
+    """(parent pid, CPU seconds incl. reaped children, resident bytes), or None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            raw = f.read()
+    except OSError:
+        return None
+    rest = raw[raw.rindex(b")") + 2:].split()
+    ticks = sum(int(x) for x in rest[11:15])        # utime stime cutime cstime
+    return int(rest[1]), ticks / _TICK, int(rest[21]) * _PAGE
+
+
 def proc_table() -> dict[int, tuple[int, float, int]]:
-    """pid -> (parent pid, CPU seconds incl. reaped children, resident bytes), all of /proc."""
+    """pid -> _stat(pid), for all of /proc."""
     table = {}
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
+        if entry.name.isdigit():
+            st = _stat(int(entry.name))
+            if st is not None:
+                table[int(entry.name)] = st
+    return table
+
+
+_CHILDREN = os.path.exists(f"/proc/self/task/{os.getpid()}/children")   # CONFIG_PROC_CHILDREN
+
+
+def subtree_table(roots) -> dict[int, tuple[int, float, int]]:
+    """Like proc_table, but only ROOTS and their descendants: a few files, not all of
+    /proc (the runner looks 20 times a second).  Falls back to proc_table."""
+    if not _CHILDREN:
+        return proc_table()
+    table, stack = {}, list(roots)
+    while stack:
+        pid = stack.pop()
+        if pid in table or (st := _stat(pid)) is None:
             continue
+        table[pid] = st
         try:
-            with open(f"/proc/{entry.name}/stat", "rb") as f:
-                raw = f.read()
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/children", "rb") as f:
+                    stack.extend(int(c) for c in f.read().split())
         except OSError:
-            continue
-        rest = raw[raw.rindex(b")") + 2:].split()
-        ticks = sum(int(x) for x in rest[11:15])        # utime stime cutime cstime
-        table[int(entry.name)] = (int(rest[1]), ticks / _TICK, int(rest[21]) * _PAGE)
+            pass
     return table
 
 
@@ -235,7 +264,9 @@ class Tree:
         self.rss = 0
         self.peak_rss = 0
 
-    def update(self, table: dict) -> None:
+    def update(self, table: dict | None = None) -> None:
+        if table is None:
+            table = subtree_table(self.known)
         children: dict[int, list[int]] = {}
         for pid, (ppid, _, _) in table.items():
             children.setdefault(ppid, []).append(pid)
@@ -262,7 +293,7 @@ class Tree:
         except OSError:
             pass
         for _ in range(3):         # a fork between our scan and our kill: look again
-            self.update(proc_table())
+            self.update()
             for p in self.known:
                 try:
                     os.kill(p, signal.SIGKILL)
