@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ORG := primer.org
-JOBS ?= 1
+JOBS ?=
 
 .DEFAULT_GOAL := all
 .PHONY: all help venv tangle run scripts prepare html pdf test check bench stress clean distclean \
@@ -35,8 +35,9 @@ tangle: $(STAMP) ## write src/ from primer.org (refuses to overwrite a hand edit
 
 # `make test` runs the scripts exactly as committed (NO_TANGLE=1), so a src/ that
 # is out of step with primer.org is caught by the tests instead of papered over.
-run: $(if $(NO_TANGLE),$(STAMP),tangle) ## run the scripts that changed, print the time/memory table
-	@$(PY) utils/run.py --jobs $(JOBS) $(if $(filter run,$(MAKECMDGOALS)),,--no-table)
+# Scripts run in parallel, one per core (JOBS=N to choose); clock-reading ones run alone.
+run: $(if $(NO_TANGLE),$(STAMP),tangle) ## run the changed scripts (sandboxed, in parallel), print the time/memory table
+	@$(PY) utils/run.py $(if $(JOBS),--jobs $(JOBS)) $(if $(filter run,$(MAKECMDGOALS)),,--no-table)
 
 prepare: run csl/ieee.csl
 	@$(PY) utils/export.py prepare
@@ -54,7 +55,7 @@ test: ## run the whole test suite (builds what it needs first)
 check: $(STAMP) ## is committed src/ exactly a fresh tangle of primer.org?
 	@$(PY) utils/tangle.py $(ORG) --check
 
-bench: $(STAMP) ## time tangling (ours vs Emacs), a no-op make, and the exports
+bench: $(STAMP) ## time tangling, a no-op make, a forced parallel run against its bound, the exports
 	@$(PY) utils/bench.py
 
 stress: $(STAMP) ## re-run the clock-reading scripts on a busy machine and check their lessons

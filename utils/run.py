@@ -1,16 +1,25 @@
-"""Run the primer's scripts, each in its own process, and record what they did.
+"""Run the primer's scripts, each contained in its own sandbox, and record what they did.
 
 One job: src/*.py -> build/run/NAME.{out,err,json} and the figures the scripts
-write to img/.  Each script runs from a fresh empty working directory, with the
-network off, under a time limit.  A script re-runs only when it, a data file it
-declares (a line ``# data-file: path/from/repo/root``), requirements.txt or one
-of its figures changed or went missing, so a second ``make`` runs nothing.
-At the end it prints a table of wall time and peak memory (also written to
-build/run-times.txt); a failing script fails the run and shows its last lines.
+write to img/.  Each script runs from a fresh empty working directory, in a
+sandbox (utils/sandbox.py: bubblewrap where available) that lets it write only
+there and to its chapter's img/ folder, reach no host but itself, and takes its
+whole process tree down with it; under a CPU-time budget, a generous wall-time
+limit and a memory limit on the whole tree.  A script re-runs only when it, a
+data file it declares (a line ``# data-file: path/from/repo/root``),
+requirements.txt or one of its figures changed or went missing, so a second
+``make`` runs nothing.
+
+Scripts run in parallel (one per core by default), longest first by their last
+recorded wall time; a script that reads a clock runs alone, with nothing else
+running, so that its timings stay clean.  At the end it prints a table of wall
+time, CPU time and peak memory (also written to build/run-times.txt); a failing
+script fails the run and shows its last lines.
 
     python utils/run.py                 # everything that is out of date
     python utils/run.py NAME ...        # only these scripts (stem or path)
     python utils/run.py --force         # re-run even when up to date
+    python utils/run.py --jobs 1        # one script at a time
 """
 
 from __future__ import annotations
@@ -19,33 +28,54 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
-import signal
+import re
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import layout  # noqa: E402
+import sandbox  # noqa: E402
 
 ROOT, SRC, RUN_DIR = layout.ROOT, layout.SRC, layout.RUN_DIR
-OFFLINE = Path(__file__).resolve().parent / "offline"
-DEFAULT_TIMEOUT = 30.0
+CPU_LIMIT = 60.0        # s of CPU time, the script's whole tree: "30 s on two cores"
+WALL_LIMIT = 120.0      # s: catches a hang; generous, so a busy machine does not fail a healthy script
+MEM_LIMIT_MB = 4096     # summed resident memory of the whole tree
+TARGET_WALL = 30.0      # s: what a script should take alone on two cores (make bench reports it)
+TICK = 0.05             # s between two looks at the running scripts
 TAIL = 20
+FAILED = ("failed", "timeout", "memory")
+RECORD_KEYS = {"status", "wall", "cpu", "peak_mb", "figures"}
+CLOCK = re.compile(r"\btime\.(perf_counter|process_time|time|monotonic)\b")
 
 
 @dataclass
 class Result:
     name: str
-    status: str            # ran, cached, failed, timeout
+    status: str            # ran, cached, failed, timeout, memory
     wall: float            # seconds
     peak_mb: float
     figures: list
+    cpu: float = float("nan")     # seconds, the whole process tree
+    why: str = ""
+    start: float = 0.0            # time.monotonic() at launch and at the end (tests check overlaps)
+    end: float = 0.0
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def reads_clock(script: Path) -> bool:
+    """Does the script's printed output depend on a clock?  Such a script runs alone."""
+    return bool(CLOCK.search(script.read_text(encoding="utf-8")))
+
+
+def clock_scripts(src: Path = SRC) -> list[str]:
+    """Scripts whose printed numbers depend on a clock."""
+    return sorted(p.stem for p in layout.scripts(src) if reads_clock(p))
 
 
 def data_files(script: Path) -> list[Path]:
@@ -58,7 +88,11 @@ def data_files(script: Path) -> list[Path]:
 
 def figures_of(script: Path) -> list[str]:
     """Figures belong to the script whose name they start with: img/CHAPTER/NAME*.png."""
-    return [layout.rel(p) for p in layout.figures(script)]
+    return [layout.rel(p) for p in layout.figures(script)] if in_book(script) else []
+
+
+def in_book(script: Path) -> bool:
+    return script.resolve().is_relative_to(layout.SRC.resolve())
 
 
 def fingerprint(script: Path) -> str:
@@ -78,6 +112,8 @@ def up_to_date(script: Path) -> dict | None:
     meta = json.loads(meta_path.read_text())
     if meta.get("fingerprint") != fingerprint(script) or meta.get("status") != "ran":
         return None
+    if not RECORD_KEYS <= set(meta):       # recorded by an older runner (no CPU time): redo
+        return None
     if any(not (ROOT / f).is_file() for f in meta.get("figures", [])):
         return None
     if not (RUN_DIR / f"{script.stem}.out").is_file():
@@ -85,78 +121,184 @@ def up_to_date(script: Path) -> dict | None:
     return meta
 
 
-_SANDBOX: list[str] | None = None
-
-
-def sandbox() -> list[str]:
-    """`unshare -rn` (a private network namespace: no network at all) where the
-    kernel allows it; the socket guard in utils/offline works everywhere."""
-    global _SANDBOX
-    if _SANDBOX is None:
-        _SANDBOX = []
-        if shutil.which("unshare"):
-            try:
-                ok = subprocess.run(["unshare", "-rn", "true"], capture_output=True,
-                                    timeout=10).returncode == 0
-            except (OSError, subprocess.SubprocessError):
-                ok = False
-            _SANDBOX = ["unshare", "-rn"] if ok else []
-    return _SANDBOX
-
-
-def child_env() -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PYTHON", "MAKE", "MFLAGS"))}
-    env.update(PYTHONPATH=str(OFFLINE), PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1",
-               MPLBACKEND="Agg", HF_HUB_OFFLINE="1", NO_PROXY="*",
-               http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
-    return env
-
-
-def command(script: Path) -> list[str]:
-    return [*sandbox(), sys.executable, str(script)]
-
-
-def run_one(script: Path, timeout: float, log) -> Result:
-    name = script.stem
-    RUN_DIR.mkdir(parents=True, exist_ok=True)
-    out_path, err_path = RUN_DIR / f"{name}.out", RUN_DIR / f"{name}.err"
-    cwd = tempfile.mkdtemp(prefix=f"primer-{name}-")
-    start = time.monotonic()
-    status, rusage = "ran", None
+def last_wall(script: Path) -> float:
+    """The wall time recorded at the script's last run (inf if never run: start those first)."""
     try:
-        with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            proc = subprocess.Popen(command(script), cwd=cwd,
-                                    stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                    env=child_env(), start_new_session=True)
-            next_note = 10.0
-            while True:
-                pid, wstatus, rusage = os.wait4(proc.pid, os.WNOHANG)
-                elapsed = time.monotonic() - start
-                if pid:
-                    code = os.waitstatus_to_exitcode(wstatus)
-                    proc.returncode = code
-                    status = "ran" if code == 0 else "failed"
+        return float(json.loads((RUN_DIR / f"{script.stem}.json").read_text())["wall"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return float("inf")
+
+
+@dataclass
+class Limits:
+    cpu: float = CPU_LIMIT
+    wall: float = WALL_LIMIT
+    mem_mb: float = MEM_LIMIT_MB
+
+
+@dataclass
+class Job:
+    """One script running in its sandbox, watched every tick."""
+    script: Path
+    limits: Limits
+    threads: int | None
+    area: sandbox.Area = None
+    proc: subprocess.Popen = None
+    pid: int = 0
+    start: float = 0.0
+    end: float = 0.0
+    tree: sandbox.Tree = None
+    status: str = ""
+    why: str = ""
+    rusage: object = None
+    next_note: float = 10.0
+    files: list = field(default_factory=list)
+
+    def launch(self) -> None:
+        name = self.script.stem
+        RUN_DIR.mkdir(parents=True, exist_ok=True)
+        self.area = sandbox.Area.make(name)
+        writable = []
+        if in_book(self.script):
+            writable.append(layout.figure_dir(self.script))
+            writable[0].mkdir(parents=True, exist_ok=True)
+        out = open(RUN_DIR / f"{name}.out", "wb")
+        err = open(RUN_DIR / f"{name}.err", "wb")
+        self.files = [out, err]
+        self.start = time.monotonic()
+        cmd = sandbox.command(self.script.resolve(), self.area, writable, sys.executable)
+        self.proc = subprocess.Popen(cmd, cwd=self.area.cwd, stdin=subprocess.DEVNULL,
+                                     stdout=out, stderr=err, start_new_session=True,
+                                     env=sandbox.environment(self.area, self.threads))
+        self.pid = self.proc.pid
+        self.tree = sandbox.Tree(self.pid)
+
+    def poll(self, log) -> bool:
+        """Look once; True when the script is over (exited, or killed at a limit)."""
+        pid, wstatus, rusage = os.wait4(self.pid, os.WNOHANG)
+        if pid:
+            self.end = time.monotonic()
+            self.rusage = rusage
+            code = self.proc.returncode = os.waitstatus_to_exitcode(wstatus)
+            self.status = self.status or ("ran" if code == 0 else "failed")
+            if code != 0 and not self.why:
+                self.why = f"exit status {code}"
+            return True
+        self.tree.update()
+        elapsed = time.monotonic() - self.start
+        mb = self.tree.rss / 2**20
+        if mb > self.limits.mem_mb:
+            self.stop("memory", f"its processes used {mb:.0f} MB of memory, over the "
+                                f"{self.limits.mem_mb:.0f} MB limit")
+        elif self.tree.cpu > self.limits.cpu:
+            self.stop("timeout", f"its processes used {self.tree.cpu:.0f} s of CPU time, over "
+                                 f"the {self.limits.cpu:.0f} s budget")
+        elif elapsed > self.limits.wall:
+            self.stop("timeout", f"it ran {elapsed:.0f} s of wall time, over the "
+                                 f"{self.limits.wall:.0f} s limit")
+        elif elapsed > self.next_note:
+            log(f"      … {self.script.stem} still running ({elapsed:.0f} s, "
+                f"CPU {self.tree.cpu:.0f} s, {mb:.0f} MB)")
+            self.next_note += 10.0
+        return False
+
+    def stop(self, status: str, why: str) -> None:
+        self.status, self.why = status, why
+        self.tree.kill()
+
+    def finish(self) -> Result:
+        """Make sure nothing of the script survives, then record it."""
+        self.tree.kill()
+        if self.rusage is None:        # stopped before we saw it exit: reap it
+            try:
+                _, _, self.rusage = os.wait4(self.pid, 0)
+                self.end = self.end or time.monotonic()
+            except ChildProcessError:
+                pass
+        for f in self.files:
+            f.close()
+        self.area.remove()
+        name = self.script.stem
+        wall = (self.end or time.monotonic()) - self.start
+        cpu = self.tree.cpu
+        peak = self.tree.peak_rss / 2**20
+        if self.rusage is not None:
+            cpu = max(cpu, self.rusage.ru_utime + self.rusage.ru_stime)
+            peak = max(peak, self.rusage.ru_maxrss / 1024)
+        if self.status in ("timeout", "memory"):
+            with open(RUN_DIR / f"{name}.err", "a", encoding="utf-8") as err:
+                err.write(f"\nrun: stopped: {self.why}\n")
+        figs = figures_of(self.script)
+        meta = dict(name=name, status=self.status, wall=round(wall, 3), cpu=round(cpu, 3),
+                    peak_mb=round(peak, 1), figures=figs, fingerprint=fingerprint(self.script),
+                    threads=self.threads, cpu_limit=self.limits.cpu, wall_limit=self.limits.wall,
+                    mem_limit_mb=self.limits.mem_mb,
+                    sandbox="bwrap" if sandbox.isolated() else "socket guard only")
+        (RUN_DIR / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
+        return Result(name, self.status, wall, peak, figs, cpu, self.why, self.start,
+                      self.start + wall)
+
+
+_NOTICED = [False]
+
+
+def notice_weakness(log) -> None:
+    """Say once per run, in plain words, when full isolation is not available."""
+    if not _NOTICED[0]:
+        _NOTICED[0] = True
+        weak = sandbox.weakness()
+        if weak:
+            log(weak)
+
+
+def run_all(scripts: list[Path], jobs: int, limits: Limits, log, on_done=None) -> list[Result]:
+    """Run these scripts: clock readers first, each alone with every core; then the
+    rest longest-first, JOBS at a time, each with cores/JOBS threads."""
+    notice_weakness(log)
+    n = cores()
+    jobs = max(1, jobs)
+    clock = [s for s in scripts if reads_clock(s)]
+    rest = sorted((s for s in scripts if not reads_clock(s)), key=last_wall, reverse=True)
+    queue = [(s, True) for s in clock] + [(s, False) for s in rest]
+    running: list[tuple[Job, bool]] = []
+    results = []
+    try:
+        while queue or running:
+            while queue:
+                s, alone = queue[0]
+                if any(a for _, a in running) or (alone and running) or len(running) >= jobs:
                     break
-                if elapsed > timeout:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    _, wstatus, rusage = os.wait4(proc.pid, 0)
-                    proc.returncode = -9
-                    status = "timeout"
-                    break
-                if elapsed > next_note:
-                    log(f"      … {name} still running ({elapsed:.0f} s)")
-                    next_note += 10.0
-                time.sleep(0.02)
+                queue.pop(0)
+                threads = n if alone or jobs == 1 else max(1, n // jobs)
+                job = Job(s, limits, threads)
+                log(f"run: {layout.rel(s) if in_book(s) else s} …" + (" (alone: reads a clock)"
+                                                                       if alone and jobs > 1 else ""))
+                job.launch()
+                running.append((job, alone))
+            time.sleep(TICK)
+            for entry in list(running):
+                job = entry[0]
+                if job.poll(log):
+                    running.remove(entry)
+                    r = job.finish()
+                    results.append(r)
+                    if on_done:
+                        on_done(r)
     finally:
-        shutil.rmtree(cwd, ignore_errors=True)
-    wall = time.monotonic() - start
-    peak = rusage.ru_maxrss / 1024 if rusage else float("nan")
-    figs = figures_of(script)
-    meta = dict(name=name, status=status, wall=round(wall, 3), peak_mb=round(peak, 1),
-                figures=figs, fingerprint=fingerprint(script), timeout=timeout)
-    (RUN_DIR / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
-    return Result(name, status, wall, peak, figs)
+        for job, _ in running:          # interrupted: leave nothing behind
+            job.stop("failed", "the runner was interrupted")
+            job.finish()
+    return results
+
+
+def run_one(script: Path, log=print, limits: Limits | None = None, threads: int | None = None) -> Result:
+    """Run one script alone (as the tests do)."""
+    notice_weakness(log)
+    job = Job(script, limits or Limits(), threads or cores())
+    job.launch()
+    while not job.poll(log):
+        time.sleep(TICK)
+    return job.finish()
 
 
 def tail(path: Path, n: int = TAIL) -> str:
@@ -165,13 +307,13 @@ def tail(path: Path, n: int = TAIL) -> str:
 
 
 def table(results: list[Result]) -> str:
-    rows = [f"{'script':<34} {'status':<8} {'wall s':>7} {'peak MB':>8}"]
+    rows = [f"{'script':<34} {'status':<8} {'wall s':>7} {'cpu s':>7} {'peak MB':>8}"]
     rows.append("-" * len(rows[0]))
     for r in results:
-        rows.append(f"{r.name:<34} {r.status:<8} {r.wall:>7.2f} {r.peak_mb:>8.0f}")
-    total = sum(r.wall for r in results)
+        rows.append(f"{r.name:<34} {r.status:<8} {r.wall:>7.2f} {r.cpu:>7.2f} {r.peak_mb:>8.0f}")
     rows.append("-" * len(rows[0]))
-    rows.append(f"{'total (' + str(len(results)) + ' scripts)':<34} {'':<8} {total:>7.2f}")
+    rows.append(f"{'total (' + str(len(results)) + ' scripts)':<34} {'':<8} "
+                f"{sum(r.wall for r in results):>7.2f} {sum(r.cpu for r in results):>7.2f}")
     return "\n".join(rows)
 
 
@@ -196,41 +338,42 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("names", nargs="*", help="scripts to run (default: all in src/)")
     ap.add_argument("--force", action="store_true", help="re-run even when up to date")
-    ap.add_argument("--jobs", "-j", type=int, default=1, help="scripts run at once")
-    ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per script")
+    ap.add_argument("--jobs", "-j", type=int, default=0,
+                    help=f"scripts run at once (default 0: one per core, here {cores()})")
+    ap.add_argument("--cpu-limit", type=float, default=CPU_LIMIT,
+                    help="CPU seconds per script, its whole process tree (default %(default)s)")
+    ap.add_argument("--timeout", type=float, default=WALL_LIMIT,
+                    help="wall seconds per script (default %(default)s)")
+    ap.add_argument("--mem-limit", type=float, default=MEM_LIMIT_MB,
+                    help="MB of memory per script, its whole process tree (default %(default)s)")
     ap.add_argument("--no-table", action="store_true",
                     help="do not print the time/memory table (make prints it at the end)")
     a = ap.parse_args(argv)
     scripts = select(a.names)
-    lock = threading.Lock()
+    jobs = a.jobs if a.jobs > 0 else cores()
 
     def log(msg):
-        with lock:
-            print(msg, flush=True)
+        print(msg, flush=True)
 
     todo, results = [], {}
     for s in scripts:
         meta = None if a.force else up_to_date(s)
         if meta:
             results[s.stem] = Result(s.stem, "cached", meta["wall"], meta["peak_mb"],
-                                     meta["figures"])
+                                     meta["figures"], meta.get("cpu", float("nan")))
         else:
             todo.append(s)
     if not todo:
         log(f"run: all {len(scripts)} script(s) up to date")
     done = [0]
 
-    def work(s: Path) -> Result:
-        log(f"run: {s.relative_to(ROOT)} …")
-        r = run_one(s, a.timeout, log)
-        with lock:
-            done[0] += 1
-            print(f"[{done[0]}/{len(todo)}] {r.name}: {r.status} in {r.wall:.1f} s, "
-                  f"peak {r.peak_mb:.0f} MB", flush=True)
-        return r
+    def report_one(r: Result) -> None:
+        done[0] += 1
+        log(f"[{done[0]}/{len(todo)}] {r.name}: {r.status} in {r.wall:.1f} s "
+            f"(CPU {r.cpu:.1f} s), peak {r.peak_mb:.0f} MB" + (f"; {r.why}" if r.why else ""))
 
-    with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-        for r in pool.map(work, todo):
+    if todo:
+        for r in run_all(todo, jobs, Limits(a.cpu_limit, a.timeout, a.mem_limit), log, report_one):
             results[r.name] = r
     ordered = [results[s.stem] for s in scripts]
     report = table(ordered)
@@ -239,11 +382,12 @@ def main(argv=None) -> int:
         (ROOT / "build" / "run-times.txt").write_text(report + "\n")
     if todo and not a.no_table:
         print(report)
-    failed = [r for r in ordered if r.status in ("failed", "timeout")]
+    failed = [r for r in ordered if r.status in FAILED]
     for r in failed:
-        why = "exceeded its time limit" if r.status == "timeout" else "failed"
-        print(f"\nrun: {layout.rel(layout.find(r.name))} {why} ({r.wall:.1f} s); last lines of "
-              f"build/run/{r.name}.err:\n{tail(RUN_DIR / f'{r.name}.err')}", file=sys.stderr)
+        why = {"timeout": "exceeded its time limit", "memory": "exceeded its memory limit"
+               }.get(r.status, "failed")
+        print(f"\nrun: {layout.rel(layout.find(r.name))} {why} ({r.why}; {r.wall:.1f} s); last "
+              f"lines of build/run/{r.name}.err:\n{tail(RUN_DIR / f'{r.name}.err')}", file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,14 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import layout  # noqa: E402
-CLOCK = re.compile(r"\btime\.(perf_counter|process_time|time|monotonic)\b")
-
-
-def clock_scripts(src: Path = layout.SRC) -> list[str]:
-    """Scripts whose printed numbers depend on a clock."""
-    return sorted(p.stem for p in layout.scripts(src)
-                  if CLOCK.search(p.read_text(encoding="utf-8")))
+from run import clock_scripts  # noqa: E402  (the runner decides which scripts read a clock)
 
 
 def tests_reading(names: list[str], tests: Path = TESTS) -> list[Path]:
