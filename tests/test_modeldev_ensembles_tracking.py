@@ -103,7 +103,7 @@ def test_best_checkpoint_is_served(results):
 
 def test_ensemble_diagrams_are_drawn(results):
     from pathlib import Path
-    img = Path(__file__).resolve().parent.parent / "img"
+    img = Path(__file__).resolve().parent.parent / "img" / "04-modeling"
     assert results("ensembles_diagrams")["figures"] == 2
     for part in ("bagging_boosting", "stacking"):
         assert (img / f"ensembles_diagrams-{part}.png").stat().st_size > 20_000
