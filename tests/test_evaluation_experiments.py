@@ -8,6 +8,8 @@ def within(rate, nominal, se, k=3):
 def test_ab_power_peeking_sequential_cuped_novelty(results):
     r = results("ab_testing")
     assert r["ztest_vs_statsmodels_diff"] < 1e-9
+    # the closed-form sample size in the text (with its factor 2) matches statsmodels
+    assert abs(r["users_per_arm_formula"] - r["users_per_arm"]) <= 1
     # statsmodels' sample size delivers its power and level, within Monte Carlo error
     assert within(r["simulated_power"], 0.80, r["simulated_power_mc_se"])
     assert within(r["simulated_false_positive_rate"], 0.05, r["simulated_false_positive_rate_mc_se"])

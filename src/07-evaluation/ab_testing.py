@@ -39,6 +39,8 @@ def mc_se(rate, sims):
 h = proportion_effectsize(P1, P0)
 n = int(np.ceil(NormalIndPower().solve_power(effect_size=h, alpha=ALPHA, power=POWER)))
 print(f"users_per_arm = {n}")
+z_sum = norm.ppf(1 - ALPHA / 2) + norm.ppf(POWER)
+print(f"users_per_arm_formula = {int(np.ceil(2 * z_sum**2 / h**2))}")   # the closed form in the text
 SIMS = 20_000
 c0, c1 = rng.binomial(n, P0, SIMS), rng.binomial(n, P1, SIMS)
 z = z_two_proportions(c1, c0, n, n)
