@@ -29,6 +29,7 @@ def test_ab_power_peeking_sequential_cuped_novelty(results):
     rel = r["variance_relative_se"]
     assert abs(r["plain_variance_x_n"] - 1) < 3 * rel
     assert abs(r["cuped_variance_x_n"] / r["variance_ratio_theory"] - 1) < 3 * rel
+    assert abs(r["variance_ratio"] - r["variance_ratio_theory"]) < 3 * r["variance_ratio_se"]
     assert r["cuped_power"] > r["plain_power"] + 0.15
     # novelty: the first week overstates the lasting lift; the fourth week does not
     se = r["weekly_lift_se"]
