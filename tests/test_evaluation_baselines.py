@@ -32,10 +32,10 @@ def test_behavioural_tests_catch_what_heldout_accuracy_misses(results):
     assert abs(r["shipped_heldout_accuracy"] - r["repaired_heldout_accuracy"]) < se
     assert r["heldout_negated_share"] < 0.03
     # the tests separate them far beyond the failure-rate noise
-    noise = 3 * r["failure_rate_se_at_50pct"]
-    assert r["shipped_mft_negation"] > r["repaired_mft_negation"] + noise
-    assert r["shipped_inv_city_leeds"] > 0.03 and r["repaired_inv_city_leeds"] < 0.01
-    assert r["shipped_inv_name_group"] > 0.01 and r["repaired_inv_name_group"] < 0.01
+    for t in ("mft_negation", "inv_city_leeds", "inv_name_group"):
+        se = (r[f"shipped_{t}_se"] ** 2 + r[f"repaired_{t}_se"] ** 2) ** 0.5
+        assert r[f"shipped_{t}"] - r[f"repaired_{t}"] > 5 * se, t
+    assert r["repaired_inv_city_leeds"] < 0.01 and r["repaired_inv_name_group"] < 0.01
     # and the population the tests stand for agrees with them
     assert r["repaired_population_accuracy"] > r["shipped_population_accuracy"] + 0.015
     # what the tests also show: DIR passes for both, the typo defect is in both

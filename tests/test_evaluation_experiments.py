@@ -8,6 +8,8 @@ def within(rate, nominal, se, k=3):
 def test_ab_power_peeking_sequential_cuped_novelty(results):
     r = results("ab_testing")
     assert r["ztest_vs_statsmodels_diff"] < 1e-9
+    # the closed-form sample size in the text (with its factor 2) matches statsmodels
+    assert abs(r["users_per_arm_formula"] - r["users_per_arm"]) <= 1
     # statsmodels' sample size delivers its power and level, within Monte Carlo error
     assert within(r["simulated_power"], 0.80, r["simulated_power_mc_se"])
     assert within(r["simulated_false_positive_rate"], 0.05, r["simulated_false_positive_rate_mc_se"])
@@ -27,6 +29,7 @@ def test_ab_power_peeking_sequential_cuped_novelty(results):
     rel = r["variance_relative_se"]
     assert abs(r["plain_variance_x_n"] - 1) < 3 * rel
     assert abs(r["cuped_variance_x_n"] / r["variance_ratio_theory"] - 1) < 3 * rel
+    assert abs(r["variance_ratio"] - r["variance_ratio_theory"]) < 3 * r["variance_ratio_se"]
     assert r["cuped_power"] > r["plain_power"] + 0.15
     # novelty: the first week overstates the lasting lift; the fourth week does not
     se = r["weekly_lift_se"]

@@ -10,12 +10,12 @@ def test_grid_random_bayes_and_the_winners_curse(results):
     assert r["random_share_reaching_target"] > 0.5 and r["bayes_share_reaching_target"] > 0.5
     assert math.isfinite(r["random_median_evaluations_to_target"])
     assert r["random_median_evaluations_to_target"] < 40
-    # final choices: Bayesian clearly beats the grid; random is not clearly ahead of it
+    # final choices: Bayesian > random > grid, each step about two standard errors
+    # (suggestive, not settled, as the text says)
     se = lambda a, b: (r[f"{a}_final_true_accuracy_se"] ** 2 + r[f"{b}_final_true_accuracy_se"] ** 2) ** 0.5
-    assert r["bayes_final_true_accuracy"] - r["grid_final_true_accuracy"] > 3 * se("bayes", "grid")
-    assert r["random_final_true_accuracy"] - r["grid_final_true_accuracy"] < 3 * se("random", "grid")
-    gap = r["bayes_final_true_accuracy"] - r["random_final_true_accuracy"]
-    assert gap > 2 * (r["bayes_final_true_accuracy_se"] ** 2 + r["random_final_true_accuracy_se"] ** 2) ** 0.5
+    for a, b in [("bayes", "random"), ("random", "grid")]:
+        z = (r[f"{a}_final_true_accuracy"] - r[f"{b}_final_true_accuracy"]) / se(a, b)
+        assert 1.5 < z < 3, (a, b, z)
     # the winner's curse: no optimism with one trial, growing with more
     assert abs(r["optimism_after_1_trials"]) < 3 * r["optimism_after_1_trials_se"]
     opt = [r[f"optimism_after_{n}_trials"] for n in (1, 3, 10, 30, 100, 300)]

@@ -39,6 +39,8 @@ def mc_se(rate, sims):
 h = proportion_effectsize(P1, P0)
 n = int(np.ceil(NormalIndPower().solve_power(effect_size=h, alpha=ALPHA, power=POWER)))
 print(f"users_per_arm = {n}")
+z_sum = norm.ppf(1 - ALPHA / 2) + norm.ppf(POWER)
+print(f"users_per_arm_formula = {int(np.ceil(2 * z_sum**2 / h**2))}")   # the closed form in the text
 SIMS = 20_000
 c0, c1 = rng.binomial(n, P0, SIMS), rng.binomial(n, P1, SIMS)
 z = z_two_proportions(c1, c0, n, n)
@@ -111,7 +113,13 @@ print(f"effect_mean_mc_se = {plain.std(ddof=1) / np.sqrt(RUNS):.4f}")
 print(f"plain_variance_x_n = {plain.var(ddof=1) * USERS / 2:.3f}")      # theory: 1
 print(f"cuped_variance_x_n = {cuped.var(ddof=1) * USERS / 2:.3f}")      # theory: 1 - rho^2
 print(f"variance_relative_se = {np.sqrt(2 / (RUNS - 1)):.3f}")
-print(f"variance_ratio = {cuped.var(ddof=1) / plain.var(ddof=1):.3f}")
+ratio = cuped.var(ddof=1) / plain.var(ddof=1)
+# Standard error of the simulated ratio (delta method on the two correlated variances).
+a, b = (cuped - cuped.mean()) ** 2, (plain - plain.mean()) ** 2
+rel_var = (a.var() / a.mean() ** 2 + b.var() / b.mean() ** 2
+           - 2 * np.cov(a, b, ddof=0)[0, 1] / (a.mean() * b.mean())) / RUNS
+print(f"variance_ratio = {ratio:.3f}")
+print(f"variance_ratio_se = {ratio * np.sqrt(rel_var):.3f}")
 print(f"variance_ratio_theory = {1 - RHO**2:.3f}")
 crit = norm.ppf(1 - ALPHA / 2)
 print(f"plain_power = {np.mean(np.abs(plain / np.sqrt(2 / USERS)) > crit):.3f}")

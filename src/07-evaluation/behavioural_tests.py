@@ -116,10 +116,13 @@ tests = {
         np.sign(m.predict_proba([" ".join(t.split()[:-1] + ["not", t.split()[-1]]) for t in plain])[:, 1]
                 - m.predict_proba(plain)[:, 1]) != np.where(plain_labels == 1, -1, 1)),
 }
+n_cases = {"mft_negation": N, "inv_city_leeds": 2 * N, "inv_name_group": 2 * N,
+           "inv_typo": 2 * N, "dir_insert_not": N}     # INV tests run on plain + negated
 for name, model in models.items():
     for test, run in tests.items():
         rate = run(model)
         print(f"{name}_{test} = {rate:.3f}")
+        print(f"{name}_{test}_se = {np.sqrt(rate * (1 - rate) / n_cases[test]):.4f}")
     shift = (model.predict_proba([" ".join(t.split()[:-1] + ["not", t.split()[-1]]) for t in plain])[:, 1]
              - model.predict_proba(plain)[:, 1])
     print(f"{name}_not_mean_abs_shift = {np.abs(shift).mean():.3f}")

@@ -73,6 +73,9 @@ for name, p in probs.items():
     print(f"{name}_logloss = {log_loss(y_te, p):.4f}")
     print(f"{name}_auc = {roc_auc_score(y_te, p):.4f}")
 print(f"raw_share_above_0_99 = {np.mean((raw > 0.99) | (raw < 0.01)):.3f}")
+d = (probs["isotonic"] - y_te) ** 2 - (probs["platt_logit"] - y_te) ** 2     # paired over test rows
+print(f"isotonic_minus_platt_logit_brier = {d.mean():.5f}")
+print(f"isotonic_minus_platt_logit_brier_se = {d.std(ddof=1) / np.sqrt(len(d)):.5f}")
 # Calibration:1 ends here
 
 # [[file:../../primer.org::*Calibration][Calibration:2]]
