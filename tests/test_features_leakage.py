@@ -18,6 +18,16 @@ def test_lookahead_feature_fools_both_splits(results):
     # the leaky feature gives the best-looking validation numbers of all
     others = [r[f"{s}_{v}_mae"] for s in ("calendar", "trailing") for v in ("random", "time")]
     assert max(r["centred_random_mae"], r["centred_time_mae"]) < min(others)
+    # ... below what the best honest forecaster (a Kalman filter knowing the process)
+    # can expect, and below its error on the same validation days
+    assert r["noise_floor_mae"] < r["honest_floor_mae"]
+    assert max(r["centred_random_mae"], r["centred_time_mae"]) < r["honest_floor_mae"]
+    for split in ("random", "time"):
+        assert r[f"centred_{split}_mae"] < r[f"oracle_{split}_mae"]
+    # every other validation number stays above the floor, beyond the sampling noise of an MAE
+    # over 100-300 days (about 0.25)
+    assert min(others + [honest]) > r["honest_floor_mae"] + 0.25
+    assert abs(r["oracle_future_mae"] - r["honest_floor_mae"]) < 0.5
 
 
 def test_titanic_columns_recorded_after_the_outcome(results):
