@@ -88,6 +88,19 @@ def test_partial_dependence_recovers_the_truth(results):
     assert min(r[f"permutation_r2_drop_x{j}"] for j in (1, 2, 3, 4)) > 0.2
     # x4 matters only through an interaction: flat average, steep individual curves
     assert r["ice_x4_mean_range"] > 5 * r["pdp_x4_range"]
+    sd = r["permutation_largest_sd"]
+    # x1's lead and x5's zero are beyond the permutation noise
+    assert r["permutation_r2_drop_x1"] - max(r[f"permutation_r2_drop_x{j}"] for j in (2, 3, 4)) > 2 * sd
+    # In the truth x3 and x4 matter more than x2 (closed form) ...
+    assert r["true_r2_drop_x3"] > r["true_r2_drop_x2"] + 0.1
+    for j in (1, 2, 3):
+        assert abs(r[f"truth_r2_drop_x{j}"] - r[f"true_r2_drop_x{j}"]) < 0.02
+    # ... the model underfits the interaction: x3 and x4 below the truth's values on the
+    # same rows by more than twice the permutation noise, x1 and x2 within it.
+    for j in (3, 4):
+        assert r[f"permutation_r2_drop_x{j}"] < r[f"truth_r2_drop_x{j}"] - 2 * sd
+    for j in (1, 2):
+        assert abs(r[f"permutation_r2_drop_x{j}"] - r[f"truth_r2_drop_x{j}"]) < sd
 
 
 def test_mdi_favours_noise_and_held_out_permutation_does_not(results):
