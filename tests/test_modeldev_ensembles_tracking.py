@@ -42,9 +42,24 @@ def test_in_sample_stacking_leaks(results):
     assert r["insample_gap"] > 0.1
     assert abs(r["oof_gap"]) < 0.05
     assert r["oof_test_auc"] > r["insample_test_auc"] + 0.01
-    # the leaky stack is worse than its best member, the honest one is better
+    # On the first draw the leaky stack is worse than its best member, the honest one
+    # a little better ...
     assert r["insample_test_auc"] < r["boosting_test_auc"]
     assert r["oof_test_auc"] > r["boosting_test_auc"]
+    # ... but over redrawn training sets only the first holds: the in-sample stack
+    # trails boosting and the plain average in every draw, by more than 2 standard
+    # errors, while the honest stack is level with boosting (within 2 standard errors).
+    n = r["training_draws"]
+    assert n >= 4
+    se = {k: r[f"{k}_sd"] / n ** 0.5 for k in ["insample_minus_boosting",
+                                               "insample_minus_average",
+                                               "oof_minus_insample", "oof_minus_boosting"]}
+    for k in ["insample_minus_boosting", "insample_minus_average"]:
+        assert r[f"{k}_mean"] < -2 * se[k] and r[f"{k}_wins"] == 0, k
+    assert r["oof_minus_insample_mean"] > 2 * se["oof_minus_insample"]
+    assert r["oof_minus_insample_wins"] == n
+    assert abs(r["oof_minus_boosting_mean"]) < 2 * se["oof_minus_boosting"]
+    assert 0 < r["oof_minus_boosting_wins"] < n
     assert r["insample_weight_boosting"] > 2 * r["oof_weight_boosting"]
     assert r["sklearn_vs_manual_max_diff"] < 1e-8
     assert r["oof_test_auc"] < r["truth_test_auc"]
