@@ -14,11 +14,27 @@ def test_greedy_log_learns_less_than_exploration(results):
     assert r["greedy_best_never_reshown"] > 0.1
     assert r["greedy_rarely_shown_share"] > 0.5
     assert r["greedy_rarely_shown_bias"] < 0
-    # random slots earn the catalogue mean; a little exploration pays, a lot costs
+    # random slots earn the catalogue mean
     assert abs(r["explore_ctr"] - r["mean_true_ctr"]) < 0.003
-    assert r["eps02_click_share"] > r["eps00_click_share"]
+    # Paired over catalogues, k standard errors: epsilon = 0.02 is level with greedy
+    # over the whole run and ahead over the last 50 rounds; 0.01 is ahead over the
+    # run; 0.1 and 0.5 cost clicks, yet learn more.
+    k = 2
+    assert r["catalogues"] >= 16
+
+    def d(tag, key):
+        return r[f"{tag}_minus_greedy_{key}"], r[f"{tag}_minus_greedy_{key}_se"]
+
+    diff, se = d("eps02", "click_share")
+    assert abs(diff) < k * se
+    diff, se = d("eps02", "late_click_share")
+    assert diff > k * se
+    diff, se = d("eps01", "click_share")
+    assert diff > k * se
+    diff, se = d("eps10", "click_share")
+    assert diff < -k * se
     assert r["eps50_click_share"] < r["eps00_click_share"] - 0.2
-    assert 0 < r["best_epsilon_for_clicks"] <= 0.1
+    assert r["eps02_mae"] > 1.5 * r["eps10_mae"] > 1.5 * 1.5 * r["eps50_mae"]
 
 
 def test_cold_start_needs_exploration_or_content(results):
