@@ -73,6 +73,10 @@ def test_sharding_arithmetic(results):
     r = results("capacity_arithmetic")
     assert r["shards_for_scan_budget"] > 10 * r["shards_for_memory"]
     assert r["compressed_full_scan_s"] < r["full_scan_one_machine_s"] / 10
+    # batching a window's queries makes the scan compute-bound, with far fewer machines
+    assert r["batched_flops_per_byte"] > r["machine_flops_per_byte"]
+    assert r["machines_for_peak_batched"] >= r["shards_for_scan_budget"]
+    assert r["batching_machine_ratio"] > 30
 
 
 def test_tail_amplification(results):
