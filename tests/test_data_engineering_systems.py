@@ -75,7 +75,9 @@ def test_training_serving_skew_changes_predictions(results):
 def test_columnar_scans_fast_row_store_reads_rows_fast(results):
     r = results("data_layout")
     assert r["scan_ratio"] > 3           # column scan much faster column-major
-    assert r["point_read_ratio"] > 3     # whole-row reads much faster row-major
+    assert r["point_read_ratio"] > 2     # whole-row reads much faster row-major
+    # np.take on the Fortran array adds numpy's slow path on top of the layout
+    assert r["point_read_col_major_take_ms"] > r["point_read_col_major_ms"]
     assert r["scan_bytes_row_major_mb"] == 8 * r["scan_bytes_col_major_mb"]
 
 
