@@ -38,6 +38,8 @@ def test_latency_relations(results):
         assert r[f"{m}_batch_gain"] > 3 * max(r["mlp512_batch_gain"], r["mlp2048_batch_gain"])
     # latency grows with model size by a wide margin
     assert r["forest100_p50_ms"] > 3 * r["forest10_p50_ms"]
+    # ten times the trees cost less than ten times the CPU (a fixed per-call part)
+    assert 4 < r["forest_100_over_10_cpu"] < 10
     assert r["mlp2048_p50_ms"] > 5 * r["mlp64_p50_ms"]
     # scikit-learn's per-call overhead exceeds a small perceptron's forward pass
     assert r["logistic_p50_ms"] > r["mlp64_p50_ms"]
