@@ -70,6 +70,9 @@ def test_weak_labels_beat_few_hand_labels_but_not_true_labels(results):
     assert r["weak_model_auc"] > r["hand300_model_auc"] + 0.02
     assert r["gold_model_auc"] > r["weak_model_auc"] + 0.02
     assert r["weak_model_auc"] >= r["majority_model_auc"]
+    # both leads exceed two paired-bootstrap standard errors
+    for other in ["majority", "hand300"]:
+        assert r[f"weak_minus_{other}_auc"] > 2 * r[f"weak_minus_{other}_auc_se"], other
     # the label model finds the rules' accuracies without labels
     assert abs(r["lf_night_post_estimated_accuracy"] - r["lf_night_post_accuracy"]) < 0.05
     assert abs(r["lf_exclamation_estimated_accuracy"] - r["lf_exclamation_accuracy"]) < 0.05
