@@ -13,6 +13,9 @@ def test_learning_curves_cross(results):
     # ... the flexible one with more, and only it approaches the Bayes error
     assert r["boosting_error_n6400"] < r["logistic_error_n6400"] - 0.03
     assert 100 < r["crossover_n"] <= 1600
+    # at the crossing the lead is within the noise; it is clear (2 SE) a size or two later
+    assert r["crossover_gap"] < 2 * r["crossover_gap_se"]
+    assert r["crossover_n"] < r["clear_lead_from_n"] <= 4 * r["crossover_n"]
     assert r["boosting_gap_to_bayes_largest"] < 0.05 < r["logistic_gap_to_bayes_largest"]
     # the repeats vary much more with little data
     assert r["boosting_error_sd_n50"] > 2 * r["boosting_error_sd_n6400"]
