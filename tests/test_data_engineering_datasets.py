@@ -44,8 +44,17 @@ def test_rebalancing_is_threshold_moving_that_breaks_probabilities(results):
     for name in ["oversample", "undersample", "balanced"]:
         assert r[f"{name}_recall"] > r["none_recall"] + 0.3
         assert r[f"{name}_precision"] < r["none_precision"] - 0.3
-        assert abs(r[f"{name}_f1_tuned"] - r["none_f1_tuned"]) < 0.03
-        assert abs(r[f"{name}_pr_auc"] - r["none_pr_auc"]) < 0.02
+        # tuned F1 level with the untreated model (within 2 paired-bootstrap SE) ...
+        d, se = r[f"{name}_minus_none_f1_tuned"], r[f"{name}_minus_none_f1_tuned_se"]
+        assert abs(d) < 2 * se, name
+        # ... and no remedy improves the ranking: PR-AUC never higher, by 2 SE
+        d, se = r[f"{name}_minus_none_pr_auc"], r[f"{name}_minus_none_pr_auc_se"]
+        assert d < 2 * se and abs(d) < 0.02, name
+    # oversampling and class weights lower it by about two standard errors
+    for name in ["oversample", "balanced"]:
+        d, se = r[f"{name}_minus_none_pr_auc"], r[f"{name}_minus_none_pr_auc_se"]
+        assert d < -1.5 * se, name
+    for name in ["oversample", "undersample", "balanced"]:
         assert r[f"{name}_log_loss"] > 3 * r["none_log_loss"]
         assert r[f"{name}_mean_prob"] > 4 * r["positive_rate"]
     assert abs(r["none_mean_prob"] - r["positive_rate"]) < 0.004

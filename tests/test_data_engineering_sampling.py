@@ -21,7 +21,7 @@ def test_stratification_lowers_variance_and_keeps_rare_groups(results):
 def test_weighted_sampling_matches_the_target_mix(results):
     r = results("sampling_methods")
     assert r["weighted_tv_distance"] < r["pool_tv_distance"] / 10
-    assert abs(r["weighted_sample_mean"] - r["true_mean"]) < 1.0
+    assert abs(r["weighted_sample_mean"] - r["true_mean"]) < r["weighted_sample_mean_se"]   # within one SE
     assert abs(r["pool_mean"] - r["true_mean"]) > 5.0
     assert r["weighted_pool_ess"] < 0.9 * r["pool_rows"]     # reweighting costs information
 
@@ -47,6 +47,9 @@ def test_importance_sampling_variance_depends_on_the_proposal(results):
     assert r["old_policy_sd"] > 3 * r["uniform_sd"]            # ... but noisy
     assert r["old_policy_ess"] < r["uniform_ess"] / 10
     assert r["on_policy_sd"] <= r["uniform_sd"]
+    # self-normalising helps only a little here: the variance is in a few heavy clicks
+    assert 0.75 * r["old_policy_sd"] < r["old_policy_snips_sd"] < r["old_policy_sd"]
+    assert abs(r["old_policy_snips_mean"] - truth) < 0.008
     # missing support: biased, and the effective sample size does not notice
     assert r["no_support_bias"] < -0.01
     assert r["no_support_ess"] > 0.99 * 5000
@@ -67,6 +70,9 @@ def test_weak_labels_beat_few_hand_labels_but_not_true_labels(results):
     assert r["weak_model_auc"] > r["hand300_model_auc"] + 0.02
     assert r["gold_model_auc"] > r["weak_model_auc"] + 0.02
     assert r["weak_model_auc"] >= r["majority_model_auc"]
+    # both leads exceed two paired-bootstrap standard errors
+    for other in ["majority", "hand300"]:
+        assert r[f"weak_minus_{other}_auc"] > 2 * r[f"weak_minus_{other}_auc_se"], other
     # the label model finds the rules' accuracies without labels
     assert abs(r["lf_night_post_estimated_accuracy"] - r["lf_night_post_accuracy"]) < 0.05
     assert abs(r["lf_exclamation_estimated_accuracy"] - r["lf_exclamation_accuracy"]) < 0.05

@@ -7,9 +7,11 @@ def test_one_hot_costs_memory_and_hurts_the_forest(results):
                                       ("sex", "embarked", "ticket", "cabin", "home_dest"))
     assert r["onehot_dense_mb"] > 100 * r["onehot_sparse_mb"]
     assert r["onehot_sparse_mb"] > r["ordinal_mb"]
-    # the indicators make the forest worse than integer codes, and worse than no column
+    # the indicators do not help the forest (no better than integer codes or no column),
+    # and the gap is small next to the spread across folds
     assert r["forest_auc_onehot"] < r["forest_auc_ordinal"]
     assert r["forest_auc_onehot"] < r["forest_auc_dropped"]
+    assert r["forest_auc_ordinal"] - r["forest_auc_onehot"] < r["forest_auc_onehot_sd"] + r["forest_auc_ordinal_sd"]
     # dense one-hot input is far wider and slower for histogram boosting, and no better
     assert r["boosting_onehot_columns"] > 50 * r["boosting_ordinal_columns"]
     assert r["boosting_onehot_fit_s"] > 3 * r["boosting_ordinal_fit_s"]

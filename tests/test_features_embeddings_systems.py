@@ -59,8 +59,11 @@ def test_frequency_aware_table_beats_compositional_tricks(results):
         assert full < freq < none
         assert freq < min(one, two, qr) - 0.03      # the head getting its own rows matters most
         assert two <= one                            # two hashes help, a little
+        assert 0.02 < r[f"two_hash_gain_2pow{b}"] < 0.15
         assert abs(qr - one) < 0.1 * one             # a unique pair is not a free parameter
     assert r["quality_2pow16_one_hash"] < r["quality_2pow12_one_hash"] - 0.1
+    # ... with other hash functions too
+    assert 0 < r["two_hash_gain_other_seeds_min"] <= r["two_hash_gain_other_seeds_max"] < 0.15
 
 
 def test_sinusoidal_geometry_is_exact(results):

@@ -18,6 +18,16 @@ def test_lookahead_feature_fools_both_splits(results):
     # the leaky feature gives the best-looking validation numbers of all
     others = [r[f"{s}_{v}_mae"] for s in ("calendar", "trailing") for v in ("random", "time")]
     assert max(r["centred_random_mae"], r["centred_time_mae"]) < min(others)
+    # ... below what the best honest forecaster (a Kalman filter knowing the process)
+    # can expect, and below its error on the same validation days
+    assert r["noise_floor_mae"] < r["honest_floor_mae"]
+    assert max(r["centred_random_mae"], r["centred_time_mae"]) < r["honest_floor_mae"]
+    for split in ("random", "time"):
+        assert r[f"centred_{split}_mae"] < r[f"oracle_{split}_mae"]
+    # every other validation number stays above the floor, beyond the sampling noise of an MAE
+    # over 100-300 days (about 0.25)
+    assert min(others + [honest]) > r["honest_floor_mae"] + 0.25
+    assert abs(r["oracle_future_mae"] - r["honest_floor_mae"]) < 0.5
 
 
 def test_titanic_columns_recorded_after_the_outcome(results):
@@ -78,6 +88,19 @@ def test_partial_dependence_recovers_the_truth(results):
     assert min(r[f"permutation_r2_drop_x{j}"] for j in (1, 2, 3, 4)) > 0.2
     # x4 matters only through an interaction: flat average, steep individual curves
     assert r["ice_x4_mean_range"] > 5 * r["pdp_x4_range"]
+    sd = r["permutation_largest_sd"]
+    # x1's lead and x5's zero are beyond the permutation noise
+    assert r["permutation_r2_drop_x1"] - max(r[f"permutation_r2_drop_x{j}"] for j in (2, 3, 4)) > 2 * sd
+    # In the truth x3 and x4 matter more than x2 (closed form) ...
+    assert r["true_r2_drop_x3"] > r["true_r2_drop_x2"] + 0.1
+    for j in (1, 2, 3):
+        assert abs(r[f"truth_r2_drop_x{j}"] - r[f"true_r2_drop_x{j}"]) < 0.02
+    # ... the model underfits the interaction: x3 and x4 below the truth's values on the
+    # same rows by more than twice the permutation noise, x1 and x2 within it.
+    for j in (3, 4):
+        assert r[f"permutation_r2_drop_x{j}"] < r[f"truth_r2_drop_x{j}"] - 2 * sd
+    for j in (1, 2):
+        assert abs(r[f"permutation_r2_drop_x{j}"] - r[f"truth_r2_drop_x{j}"]) < sd
 
 
 def test_mdi_favours_noise_and_held_out_permutation_does_not(results):

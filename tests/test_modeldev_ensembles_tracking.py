@@ -15,7 +15,8 @@ def test_bagging_cuts_variance_not_bias(results):
 
 def test_more_bagged_trees_do_not_hurt(results):
     r = results("ensembles_bagging_boosting")
-    assert r["bagged_mse_1_trees"] > r["tree_mse_first_set"]    # one bootstrap tree is worse
+    # one bootstrap tree is about as good as a tree on all rows (one fit of each)
+    assert abs(r["bagged_mse_1_trees"] - r["tree_mse_first_set"]) < 0.1 * r["tree_mse_first_set"]
     assert r["bagged_mse_10_trees"] < 0.6 * r["bagged_mse_1_trees"]
     assert r["bagged_mse_100_trees"] <= r["bagged_mse_10_trees"] + 0.05
 
@@ -24,7 +25,8 @@ def test_boosting_overfits_and_shrinkage_helps(results):
     r = results("ensembles_bagging_boosting")
     assert r["gb_lr05_final_test_loss"] > r["gb_lr05_best_test_loss"] + 0.1
     assert r["gb_lr05_final_train_loss"] < r["bayes_log_loss"] / 2   # memorised noise
-    assert r["gb_lr01_best_test_loss"] < r["gb_lr05_best_test_loss"]
+    # the two minima are similar (one training set cannot rank them)
+    assert abs(r["gb_lr01_best_test_loss"] - r["gb_lr05_best_test_loss"]) < 0.03
     assert r["gb_lr01_best_stage"] > 3 * r["gb_lr05_best_stage"]
     for key in ("gb_lr05_best_test_loss", "gb_lr01_best_test_loss", "hgb_15000_test_loss"):
         assert r[key] > r["bayes_log_loss"]                           # nobody beats the truth
@@ -42,9 +44,24 @@ def test_in_sample_stacking_leaks(results):
     assert r["insample_gap"] > 0.1
     assert abs(r["oof_gap"]) < 0.05
     assert r["oof_test_auc"] > r["insample_test_auc"] + 0.01
-    # the leaky stack is worse than its best member, the honest one is better
+    # On the first draw the leaky stack is worse than its best member, the honest one
+    # a little better ...
     assert r["insample_test_auc"] < r["boosting_test_auc"]
     assert r["oof_test_auc"] > r["boosting_test_auc"]
+    # ... but over redrawn training sets only the first holds: the in-sample stack
+    # trails boosting and the plain average in every draw, by more than 2 standard
+    # errors, while the honest stack is level with boosting (within 2 standard errors).
+    n = r["training_draws"]
+    assert n >= 4
+    se = {k: r[f"{k}_sd"] / n ** 0.5 for k in ["insample_minus_boosting",
+                                               "insample_minus_average",
+                                               "oof_minus_insample", "oof_minus_boosting"]}
+    for k in ["insample_minus_boosting", "insample_minus_average"]:
+        assert r[f"{k}_mean"] < -2 * se[k] and r[f"{k}_wins"] == 0, k
+    assert r["oof_minus_insample_mean"] > 2 * se["oof_minus_insample"]
+    assert r["oof_minus_insample_wins"] == n
+    assert abs(r["oof_minus_boosting_mean"]) < 2 * se["oof_minus_boosting"]
+    assert 0 < r["oof_minus_boosting_wins"] < n
     assert r["insample_weight_boosting"] > 2 * r["oof_weight_boosting"]
     assert r["sklearn_vs_manual_max_diff"] < 1e-8
     assert r["oof_test_auc"] < r["truth_test_auc"]
@@ -57,8 +74,11 @@ def test_tracker_reproduces_best_run(results):
     assert r["reproduced_max_abs_diff"] == 0.0
     assert r["reproduced_val_loss"] == r["best_val_loss"]
     assert r["best_val_loss"] < r["second_val_loss"] < r["worst_val_loss"]
-    # the seed spread is smaller than the lead of the best configuration
-    assert r["seed_val_loss_max"] - r["seed_val_loss_min"] < r["second_val_loss"] - r["best_val_loss"]
+    # Both configurations re-seeded: the ranges overlap, the runner-up's sweep seed
+    # was its worst, and the mean gap is positive but within two standard errors.
+    assert r["second_seed_val_loss_min"] < r["seed_val_loss_max"]
+    assert r["second_seed_val_loss_max"] == r["second_val_loss"]
+    assert 0 < r["seed_mean_gap"] < 2 * r["seed_mean_gap_se"]
     assert r["data_hash"] != r["changed_data_hash"]
     assert r["test_acc_best"] > 0.9
 

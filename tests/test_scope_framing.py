@@ -14,6 +14,10 @@ def test_rule_wins_until_labels_arrive(results):
     # the rule as a feature helps the model with few labels and does not hurt with many
     assert r["hybrid_caught_n25"] > r["model_caught_n25"]
     assert r["hybrid_caught_n200"] > r["model_caught_n200"]
+    # paired over the ten samples, the gain is beyond two standard errors at every size
+    assert r["hybrid_clear_gain_sizes"] == 14
+    assert r["hybrid_auc_gain_n12800"] > 2 * r["hybrid_auc_gain_n12800_se"]
+    assert 0 < r["hybrid_caught_gain_n12800"] < 0.02
     assert r["hybrid_auc_n12800"] >= r["model_auc_n12800"]
 
 
@@ -77,6 +81,8 @@ def test_better_offline_auc_loses_revenue_when_miscalibrated(results):
     r = results("metrics_disagree")
     # offline: the new model ranks better, but its probabilities are inflated
     assert r["new_offline_auc"] > r["current_offline_auc"] + 0.005
+    # the lead is about nine paired-bootstrap standard errors
+    assert 6 < r["new_auc_lead"] / r["new_auc_lead_se"] < 13
     assert r["new_offline_logloss"] > r["current_offline_logloss"]
     assert r["new_mean_predicted_ctr"] > 2 * r["log_click_rate"]
     # in the auction it loses revenue, clearly beyond the paired standard error

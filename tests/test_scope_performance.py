@@ -13,6 +13,9 @@ def test_learning_curves_cross(results):
     # ... the flexible one with more, and only it approaches the Bayes error
     assert r["boosting_error_n6400"] < r["logistic_error_n6400"] - 0.03
     assert 100 < r["crossover_n"] <= 1600
+    # at the crossing the lead is within the noise; it is clear (2 SE) a size or two later
+    assert r["crossover_gap"] < 2 * r["crossover_gap_se"]
+    assert r["crossover_n"] < r["clear_lead_from_n"] <= 4 * r["crossover_n"]
     assert r["boosting_gap_to_bayes_largest"] < 0.05 < r["logistic_gap_to_bayes_largest"]
     # the repeats vary much more with little data
     assert r["boosting_error_sd_n50"] > 2 * r["boosting_error_sd_n6400"]
@@ -38,6 +41,8 @@ def test_latency_relations(results):
         assert r[f"{m}_batch_gain"] > 3 * max(r["mlp512_batch_gain"], r["mlp2048_batch_gain"])
     # latency grows with model size by a wide margin
     assert r["forest100_p50_ms"] > 3 * r["forest10_p50_ms"]
+    # ten times the trees cost less than ten times the CPU (a fixed per-call part)
+    assert 4 < r["forest_100_over_10_cpu"] < 10
     assert r["mlp2048_p50_ms"] > 5 * r["mlp64_p50_ms"]
     # scikit-learn's per-call overhead exceeds a small perceptron's forward pass
     assert r["logistic_p50_ms"] > r["mlp64_p50_ms"]
@@ -73,6 +78,10 @@ def test_sharding_arithmetic(results):
     r = results("capacity_arithmetic")
     assert r["shards_for_scan_budget"] > 10 * r["shards_for_memory"]
     assert r["compressed_full_scan_s"] < r["full_scan_one_machine_s"] / 10
+    # batching a window's queries makes the scan compute-bound, with far fewer machines
+    assert r["batched_flops_per_byte"] > r["machine_flops_per_byte"]
+    assert r["machines_for_peak_batched"] >= r["shards_for_scan_budget"]
+    assert r["batching_machine_ratio"] > 30
 
 
 def test_tail_amplification(results):

@@ -115,7 +115,21 @@ print(f"full_scan_one_machine_s = {scan_s:.1f}")
 shards_for_time = math.ceil(scan_s / SCAN_BUDGET_S)
 print(f"shards_for_scan_budget = {shards_for_time}")
 queries_per_machine = 1 / SCAN_BUDGET_S          # each shard is busy for the budget
-print(f"machines_for_peak_bruteforce = {math.ceil(shards_for_time * PEAK_QPS / queries_per_machine)}")
+machines_one_by_one = math.ceil(shards_for_time * PEAK_QPS / queries_per_machine)
+print(f"machines_for_peak_bruteforce = {machines_one_by_one}")
+# The same brute force with the queries of each 100 ms window scored together: each
+# shard reads its slice once per window for the whole batch, so memory traffic no
+# longer grows with the query rate and the limit becomes arithmetic, 2 * DIM
+# floating-point operations per item and query.
+FLOPS = 2e12                                     # sustained float32 rate per machine
+batch = PEAK_QPS * SCAN_BUDGET_S                 # queries per window
+print(f"batch_queries = {batch:.0f}")
+print(f"batched_flops_per_byte = {batch * 2 * DIM / (DIM * BYTES):.0f}")
+print(f"machine_flops_per_byte = {FLOPS / (BANDWIDTH_GBS * 1e9):.0f}")
+machines_compute = math.ceil(2 * DIM * ITEMS * PEAK_QPS / FLOPS)
+machines_batched = max(machines_compute, shards_for_time)   # the slice must still be read in time
+print(f"machines_for_peak_batched = {machines_batched}")
+print(f"batching_machine_ratio = {machines_one_by_one / machines_batched:.0f}")
 small_bytes = ITEMS * 64 * 1                     # 64 dimensions, int8
 print(f"compressed_corpus_gb = {small_bytes / 1e9:.0f}")
 print(f"compressed_full_scan_s = {small_bytes / (BANDWIDTH_GBS * 1e9):.2f}")

@@ -70,7 +70,7 @@ def timed_calls(predict, batch, calls):
 
 
 BATCH = 256
-single_p50, single_p99 = {}, {}
+single_p50, single_p99, single_cpu = {}, {}, {}
 for name, predict in predictors.items():
     timed_calls(predict, 1, 5)                       # warm-up: caches, lazy init,
     timed_calls(predict, BATCH, 2)                   # buffers for the larger batch
@@ -86,6 +86,8 @@ for name, predict in predictors.items():
     print(f"{name}_single_rps = {1 / np.median(cpu):.0f}")
     print(f"{name}_batch_rps = {BATCH / np.median(batch_cpu):.0f}")
     print(f"{name}_batch_gain = {np.median(cpu) * BATCH / np.median(batch_cpu):.1f}")
+    single_cpu[name] = np.median(cpu)
+print(f"forest_100_over_10_cpu = {single_cpu['forest100'] / single_cpu['forest10']:.1f}")
 # Evaluation complexity: latency, tails and batching:1 ends here
 
 # [[file:../../primer.org::*Evaluation complexity: latency, tails and batching][Evaluation complexity: latency, tails and batching:2]]

@@ -76,6 +76,14 @@ boosting_ahead = mean["boosting"] < mean["logistic"]
 # first size from which boosting stays ahead at every larger size
 cross = next(i for i in range(len(sizes)) if boosting_ahead[i:].all())
 print(f"crossover_n = {sizes[cross]}")
+# Both models are fitted on the same draws: the paired gap and its standard error.
+gap = [l - b for l, b in zip(error["logistic"], error["boosting"])]
+se = [g.std(ddof=1) / np.sqrt(len(g)) for g in gap]
+print(f"crossover_gap = {gap[cross].mean():.3f}")
+print(f"crossover_gap_se = {se[cross]:.3f}")
+clear = next(i for i in range(len(sizes))
+             if all(g.mean() > 2 * e for g, e in zip(gap[i:], se[i:])))
+print(f"clear_lead_from_n = {sizes[clear]}")
 print(f"logistic_gap_to_bayes_largest = {mean['logistic'][-1] - bayes_error:.3f}")
 print(f"boosting_gap_to_bayes_largest = {mean['boosting'][-1] - bayes_error:.3f}")
 near = np.flatnonzero(mean["boosting"] - bayes_error <= 0.05)

@@ -93,6 +93,17 @@ for name, key in [("model", "model"), ("model + rule feature", "hybrid")]:
     print(f"{key}_crossover_n = {first}")
     print(f"{key}_runs_ahead_at_crossover = {runs_ahead}")
     print(f"{key}_crossover_frauds = {first * y_test.mean():.0f}")
+# Paired by training sample (both models see the same ten samples at each size):
+# the sizes at which the rule feature's gain exceeds two standard errors.
+gain = [h - m for h, m in zip(curves["model + rule feature"], curves["model"])]
+clear = [n for n, g in zip(sizes, gain) if g.mean() > 2 * g.std(ddof=1) / np.sqrt(len(g))]
+print(f"hybrid_clear_gain_sizes = {len(clear)}")
+print(f"hybrid_clear_gain_largest_n = {max(clear)}")
+print(f"hybrid_caught_gain_n12800 = {gain[-1].mean():+.3f}")
+print(f"hybrid_caught_gain_n12800_se = {gain[-1].std(ddof=1) / np.sqrt(len(gain[-1])):.3f}")
+auc_gain = np.array(final_auc["model + rule feature"]) - np.array(final_auc["model"])
+print(f"hybrid_auc_gain_n12800 = {auc_gain.mean():+.3f}")
+print(f"hybrid_auc_gain_n12800_se = {auc_gain.std(ddof=1) / np.sqrt(len(auc_gain)):.4f}")
 
 fig, ax = plt.subplots(figsize=(8, 4))
 colours = {"model": "#4a7a96", "model + rule feature": "#b5523b"}

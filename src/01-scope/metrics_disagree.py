@@ -66,6 +66,15 @@ for key, q in offline.items():
     print(f"{key}_offline_auc = {roc_auc_score(y_held, q):.4f}")
     print(f"{key}_offline_logloss = {log_loss(y_held, q):.4f}")
     print(f"{key}_mean_predicted_ctr = {q.mean():.4f}")
+# Paired bootstrap over the held-out rows: the new model's AUC lead and its noise.
+boot = np.random.default_rng(1)
+leads = []
+for _ in range(50):
+    rows = boot.integers(0, len(y_held), len(y_held))
+    leads.append(roc_auc_score(y_held[rows], offline["new"][rows])
+                 - roc_auc_score(y_held[rows], offline["current"][rows]))
+print(f"new_auc_lead = {roc_auc_score(y_held, offline['new']) - roc_auc_score(y_held, offline['current']):.4f}")
+print(f"new_auc_lead_se = {np.std(leads):.4f}")
 # Offline, online and business metrics:1 ends here
 
 # [[file:../../primer.org::*Offline, online and business metrics][Offline, online and business metrics:2]]

@@ -78,6 +78,20 @@ for name, prob in prob_test.items():
     print(f"{name}_mean_prob = {prob.mean():.4f}")
 print(f"none_tuned_threshold = {best_f1_threshold(y[val], prob_val['none']):.3f}")
 print(f"truth_pr_auc = {average_precision_score(y_test, p_true[test]):.3f}")
+# Paired bootstrap over test rows: each remedy minus the untreated model, for the
+# tuned F1 and the PR-AUC.
+cut = {k: best_f1_threshold(y[val], prob_val[k]) for k in prob_test}
+scores = {"f1_tuned": lambda k, rows: f1_score(y_test[rows], prob_test[k][rows] >= cut[k]),
+          "pr_auc": lambda k, rows: average_precision_score(y_test[rows], prob_test[k][rows])}
+boot = np.random.default_rng(1)
+resamples = [boot.integers(0, len(y_test), len(y_test)) for _ in range(60)]
+every = np.arange(len(y_test))
+for metric, score in scores.items():
+    base = [score("none", rows) for rows in resamples]
+    for k in ["oversample", "undersample", "balanced"]:
+        diff = [score(k, rows) - b for rows, b in zip(resamples, base)]
+        print(f"{k}_minus_none_{metric} = {score(k, every) - score('none', every):+.3f}")
+        print(f"{k}_minus_none_{metric}_se = {np.std(diff):.3f}")
 print(f"truth_log_loss = {log_loss(y_test, p_true[test]):.4f}")
 
 # A recall target instead of F1: the highest threshold that keeps 80 % recall on validation.

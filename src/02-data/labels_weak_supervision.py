@@ -164,11 +164,20 @@ def report(name, model, X_test):
 
 soft_y = np.r_[np.ones(rows.size), np.zeros(rows.size)]
 soft_w = np.r_[prob[rows], 1 - prob[rows]]
-report("majority_model", fit(X_tr[m], majority[train][m]), X_te)
+majority_score = report("majority_model", fit(X_tr[m], majority[train][m]), X_te)
 body_score = report("weak_model", fit(vstack([X_tr[rows]] * 2), soft_y, soft_w), X_te)
 report("gold_model", fit(X_tr[same_n], y_tr[same_n]), X_te)
-report("hand300_model", fit(X[dev], y[dev]), X_te)
+hand_score = report("hand300_model", fit(X[dev], y[dev]), X_te)
 print(f"rules_alone_auc = {roc_auc_score(y[test], prob_all[test]):.3f}")
+# Paired bootstrap over the test reviews: the label model's lead over the
+# majority-vote labels and over 300 hand labels.
+boot, y_te = np.random.default_rng(1), y[test]
+resamples = [boot.integers(0, y_te.size, y_te.size) for _ in range(50)]
+for name, other in [("majority", majority_score), ("hand300", hand_score)]:
+    lead = [roc_auc_score(y_te[r], body_score[r]) - roc_auc_score(y_te[r], other[r])
+            for r in resamples]
+    print(f"weak_minus_{name}_auc = {roc_auc_score(y_te, body_score) - roc_auc_score(y_te, other):+.3f}")
+    print(f"weak_minus_{name}_auc_se = {np.std(lead):.3f}")
 
 # The same weak labels, but the model also reads the titles, the very words the
 # rules looked at.  It can reproduce the labels from the title alone, so it has

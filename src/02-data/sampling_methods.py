@@ -114,7 +114,12 @@ print(f"pool_mean = {minutes[pool].mean():.2f}")
 print(f"weighted_sample_mean = {minutes[pool][draw].mean():.2f}")
 # What the reweighting costs: Kish's effective sample size of the weighted pool.
 print(f"pool_rows = {len(pool)}")
-print(f"weighted_pool_ess = {w.sum() ** 2 / (w ** 2).sum():.0f}")
+ess = w.sum() ** 2 / (w ** 2).sum()
+print(f"weighted_pool_ess = {ess:.0f}")
+# Standard error of the weighted sample's mean: the pool's own noise (its effective
+# size) plus the noise of drawing 20,000 rows from it.
+sd_target = np.sqrt(np.average((minutes[pool] - minutes[pool][draw].mean()) ** 2, weights=w))
+print(f"weighted_sample_mean_se = {sd_target * np.sqrt(1 / ess + 1 / len(draw)):.2f}")
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
 bins = np.linspace(true_mean - 1.6, true_mean + 1.6, 41)

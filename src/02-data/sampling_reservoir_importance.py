@@ -129,6 +129,10 @@ for name, q in proposals.items():
     print(f"{name}_sd = {est.std():.4f}")
     print(f"{name}_ess = {ess.mean():.0f}")
     print(f"{name}_max_weight = {(target / np.where(q > 0, q, np.inf)).max():.1f}")
+    if name == "old_policy":                 # self-normalised: divide by the weights' sum
+        snips = (w * clicks).sum(axis=1) / w.sum(axis=1)
+        print(f"old_policy_snips_mean = {snips.mean():.4f}")
+        print(f"old_policy_snips_sd = {snips.std():.4f}")
 sd_ratio = estimates["old_policy"].std() / estimates["uniform"].std()
 print(f"sd_ratio_old_over_uniform = {sd_ratio:.1f}")
 print(f"no_support_bias = {estimates['no_support'].mean() - true_value:+.4f}")

@@ -75,7 +75,7 @@ feature_sets = {
     "plan_launch": ["plan", "days_since_launch"],
 }
 folds = KFold(3, shuffle=True, random_state=0)
-scores = {}
+scores, test_pred = {}, {}
 for key, cols in feature_sets.items():
     model = HistGradientBoostingClassifier(max_iter=60, max_leaf_nodes=15,
                                            early_stopping=False,
@@ -94,7 +94,17 @@ for key, cols in feature_sets.items():
     print(f"{key}_test_auc = {roc_auc_score(test['converted'], q):.3f}")
     print(f"{key}_test_logloss = {log_loss(test['converted'], q):.4f}")
     print(f"{key}_test_mean_pred = {q.mean():.3f}")
+    test_pred[key] = q
 print(f"test_conversion_rate = {test['converted'].mean():.3f}")
+# Paired bootstrap over test rows: how much adding days since launch changed test AUC.
+y_test, boot = test["converted"].to_numpy(), np.random.default_rng(1)
+diffs = []
+for _ in range(100):
+    rows = boot.integers(0, len(y_test), len(y_test))
+    diffs.append(roc_auc_score(y_test[rows], test_pred["plan_tenure_launch"][rows])
+                 - roc_auc_score(y_test[rows], test_pred["plan_tenure"][rows]))
+print(f"launch_minus_tenure_test_auc = {scores['plan_tenure_launch'][2] - scores['plan_tenure'][2]:+.3f}")
+print(f"launch_minus_tenure_test_auc_se = {np.std(diffs):.3f}")
 plan_rate = train.groupby("plan")["converted"].mean()     # a model that knows only the plan
 print(f"plan_only_test_auc = {roc_auc_score(test['converted'], test['plan'].map(plan_rate)):.3f}")
 p_true = 1 / (1 + np.exp(-logit[test.index]))

@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestClassifier
 from sklearn.inspection import partial_dependence, permutation_importance
 from sklearn.model_selection import train_test_split
@@ -40,6 +41,34 @@ perm = permutation_importance(model, X_test, y_test, scoring="r2", n_repeats=5,
 for name, mean in zip(names, perm.importances_mean):
     print(f"permutation_r2_drop_{name} = {mean:.3f}")
 print(f"permutation_largest_sd = {perm.importances_std.max():.3f}")
+
+# What the true function's importances are.  Permuting x_j costs E[(f(x) - f(x~))^2]
+# / Var(y) of R^2: twice the variance of an additive term, and E[x4^2] * 2 Var(x3)
+# for the product x3 x4.  For U(-2, 2): Var(2 sin 1.5x) = 2 - sin(6) / 3,
+# Var(x^2) = 64/45, Var(x3 x4) = (4/3)^2.
+var_terms = {"x1": 2 - np.sin(6) / 3, "x2": 64 / 45, "x3x4": 16 / 9}
+var_y = sum(var_terms.values()) + 0.5 ** 2
+true_drop = {"x1": 2 * var_terms["x1"] / var_y, "x2": 2 * var_terms["x2"] / var_y,
+             "x3": 4 / 3 * 2 * 4 / 3 / var_y}
+for name, value in true_drop.items():
+    print(f"true_r2_drop_{name} = {value:.3f}")
+
+
+class TrueFunction(RegressorMixin, BaseEstimator):
+    """The noiseless truth, with the interface permutation_importance needs."""
+
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        return truth[0](X[:, 0]) + truth[1](X[:, 1]) + X[:, 2] * X[:, 3]
+
+
+# The truth scored on the same rows with the same shuffles as the model.
+perm_truth = permutation_importance(TrueFunction(), X_test, y_test, scoring="r2",
+                                    n_repeats=5, random_state=0)
+for name, mean in zip(names[:4], perm_truth.importances_mean):
+    print(f"truth_r2_drop_{name} = {mean:.3f}")
 
 pdp = {}
 for j in [0, 1]:

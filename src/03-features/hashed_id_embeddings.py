@@ -162,6 +162,17 @@ for b in sizes:
     print(f"quality_2pow{b}_two_hash = {curves['two hashes, summed'][-1]:.4f}")
     print(f"quality_2pow{b}_frequency_aware = {curves['frequent ids exact, rest hashed'][-1]:.4f}")
     print(f"quality_2pow{b}_quotient_remainder = {curves['quotient-remainder, summed'][-1]:.4f}")
+    print(f"two_hash_gain_2pow{b} = {1 - curves['two hashes, summed'][-1] / curves['one hash'][-1]:.3f}")
+# Is the second hash's gain a property of these two hash functions?  Three other
+# seed pairs at 2^14 rows.
+gains = []
+for s1, s2 in [(3, 4), (5, 6), (7, 8)]:
+    h1, h2 = hash64(ids, seed=s1), hash64(ids, seed=s2)
+    one = test_error(fit_rows(low_bits(h1, 14), 2**14))
+    two = test_error(fit_sum(low_bits(h1, 13), low_bits(h2, 13), 2**13, 2**13))
+    gains.append(1 - two / one)
+print(f"two_hash_gain_other_seeds_min = {min(gains):.3f}")
+print(f"two_hash_gain_other_seeds_max = {max(gains):.3f}")
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 3.8))
 left.plot(bits, expected, "-", color="#999999", label="ids colliding, formula")

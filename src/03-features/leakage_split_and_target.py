@@ -41,9 +41,28 @@ for t in range(1, n_days):
 weekday = day % 7
 promo = (rng.random(n_days) < 0.15).astype(int)
 temperature = 15 + 10 * np.sin(2 * np.pi * day / 365.25) + rng.normal(0, 3, n_days)
-demand = (100 + level + np.array([0, -3, -2, 0, 4, 12, 9])[weekday] + 15 * promo
-          + 0.4 * (temperature - 15) + rng.normal(0, 5, n_days))
-print(f"noise_floor_mae = {5 * np.sqrt(2 / np.pi):.2f}")
+observed_part = (100 + np.array([0, -3, -2, 0, 4, 12, 9])[weekday] + 15 * promo
+                 + 0.4 * (temperature - 15))
+demand = observed_part + level + rng.normal(0, 5, n_days)
+print(f"noise_floor_mae = {5 * np.sqrt(2 / np.pi):.2f}")     # if the level were known
+
+# The best honest forecaster knows the process exactly but must track the hidden
+# level from past demand: a Kalman filter.  In the steady state the variance P of
+# its prediction of the level solves P = phi^2 P r / (P + r) + q, a quadratic in P,
+# and its one-step error is normal with variance P + r.
+phi, q, r = 0.98, 3.0**2, 5.0**2
+b = r * (1 - phi**2) - q
+p_level = (-b + np.sqrt(b**2 + 4 * q * r)) / 2
+honest_floor = np.sqrt(2 / np.pi) * np.sqrt(p_level + r)
+print(f"honest_floor_mae = {honest_floor:.2f}")
+# The same filter run on this series, to score it on the days each validation scores.
+oracle_error = np.empty(n_days)
+level_hat, p_filtered = 0.0, q / (1 - phi**2)
+for t in range(n_days):
+    predicted, p_predicted = phi * level_hat, phi**2 * p_filtered + q
+    oracle_error[t] = demand[t] - observed_part[t] - predicted
+    gain = p_predicted / (p_predicted + r)
+    level_hat, p_filtered = predicted + gain * oracle_error[t], (1 - gain) * p_predicted
 
 
 def centred_mean(series):
@@ -91,6 +110,9 @@ def temporal_scores(columns, served=None):
         model = regressor().fit(X[past[early]], y[past[early]])
         errors.append(mean_absolute_error(y[past[late]], model.predict(X[past[late]])))
     scores["time"] = np.mean(errors)
+    oracle["random"], oracle["time"] = np.abs(oracle_error[b]).mean(), np.mean(
+        [np.abs(oracle_error[past[late]]).mean()
+         for _, late in TimeSeriesSplit(n_splits=3, test_size=100).split(past)])
     final = regressor().fit(X[past], y[past])
     X_future = X[future].copy()
     if served is not None:                # the value the feature has at prediction time
@@ -99,13 +121,14 @@ def temporal_scores(columns, served=None):
     return scores
 
 
+oracle = {"future": np.abs(oracle_error[future]).mean()}   # the Kalman filter's own MAE
 temporal = {
     "calendar": temporal_scores(["day", "weekday", "promo", "temperature"]),
     "centred": temporal_scores(["weekday", "promo", "temperature", "yesterday", "centred3"],
                                served=("centred3", centred_mean)),
     "trailing": temporal_scores(["weekday", "promo", "temperature", "yesterday", "trailing7"]),
 }
-for key, scores in temporal.items():
+for key, scores in {**temporal, "oracle": oracle}.items():
     for split, value in scores.items():
         print(f"{key}_{split}_mae = {value:.2f}")
 # Temporal leakage:1 ends here
@@ -193,7 +216,7 @@ pos = np.arange(len(temporal))
 for i, (split, label, color) in enumerate(bars):
     left.barh(pos + 0.27 * (i - 1), [temporal[k][split] for k in temporal], height=0.25,
               color=color, label=label)
-left.axvline(5 * np.sqrt(2 / np.pi), color="#999999", ls=":", lw=1, label="noise floor")
+left.axvline(honest_floor, color="#999999", ls=":", lw=1, label="best honest forecast")
 left.set_yticks(pos, [labels[k] for k in temporal])
 left.invert_yaxis()
 left.set_xlabel("mean absolute error of daily demand (lower is better)")

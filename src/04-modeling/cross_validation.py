@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from scipy.stats import hypergeom
 from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.model_selection import (GroupKFold, KFold, LeaveOneOut, StratifiedKFold,
                                      TimeSeriesSplit, train_test_split)
@@ -46,7 +47,10 @@ shuffled = np.concatenate([positives_per_fold(KFold(10, shuffle=True, random_sta
 print(f"shuffled_10fold_empty_share = {np.mean(shuffled == 0):.3f}")
 print(f"shuffled_10fold_min_positives = {shuffled.min()}")
 print(f"shuffled_10fold_max_positives = {shuffled.max()}")
-print(f"expected_empty_share = {(1 - 1 / 10) ** 20:.3f}")
+# A fold of s rows drawn without replacement from 377 misses all 20 positives with
+# the hypergeometric probability C(357, s) / C(377, s); ten folds hold 37 or 38 rows.
+sizes = [len(test) for _, test in KFold(10).split(X_few)]
+print(f"expected_empty_share = {np.mean([hypergeom.pmf(0, len(y_few), y_few.sum(), k) for k in sizes]):.3f}")
 strat = np.concatenate([positives_per_fold(StratifiedKFold(10, shuffle=True, random_state=r))
                         for r in range(100)])
 print(f"stratified_positives_min = {strat.min()}")

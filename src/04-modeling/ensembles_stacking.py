@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier, StackingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -81,6 +82,37 @@ stack = StackingClassifier(list(base.items()), final_estimator=LogisticRegressio
 print(f"sklearn_stacking_test_auc = {roc_auc_score(y_test, stack.predict_proba(X_test)[:, 1]):.3f}")
 coef_diff = np.abs(stack.final_estimator_.coef_ - results["oof"][2].coef_).max()
 print(f"sklearn_vs_manual_max_diff = {coef_diff:.1e}")
+
+
+def test_aucs(seed):
+    """Redraw the 2,000 training rows and redo both stacks; test AUCs on the same
+    test rows."""
+    X, y, _ = clicks(2_000, np.random.default_rng(seed))
+    fitted = [clone(m).fit(X, y) for m in base.values()]
+    own = np.column_stack([m.predict_proba(X)[:, 1] for m in fitted])
+    oof = np.column_stack([cross_val_predict(m, X, y, cv=folds, method="predict_proba")[:, 1]
+                           for m in base.values()])
+    served = np.column_stack([m.predict_proba(X_test)[:, 1] for m in fitted])
+    auc = {name: roc_auc_score(y_test, served[:, j]) for j, name in enumerate(base)}
+    auc["average"] = roc_auc_score(y_test, served.mean(axis=1))
+    for key, meta_train in [("insample", own), ("oof", oof)]:
+        meta = LogisticRegression().fit(meta_train, y)
+        auc[key] = roc_auc_score(y_test, meta.predict_proba(served)[:, 1])
+    return auc
+
+
+# Is the out-of-fold stack's edge over boosting more than the luck of one draw?
+first = {name: roc_auc_score(y_test, test_meta[:, j]) for j, name in enumerate(base)}
+first.update(average=roc_auc_score(y_test, test_meta.mean(axis=1)),
+             insample=results["insample"][1], oof=results["oof"][1])
+draws = [first] + [test_aucs(seed) for seed in [2, 3, 4]]
+print(f"training_draws = {len(draws)}")
+for a, b in [("oof", "boosting"), ("insample", "boosting"), ("insample", "average"),
+             ("oof", "insample")]:
+    gaps = np.array([d[a] - d[b] for d in draws])
+    print(f"{a}_minus_{b}_mean = {gaps.mean():+.3f}")
+    print(f"{a}_minus_{b}_sd = {gaps.std(ddof=1):.3f}")
+    print(f"{a}_minus_{b}_wins = {np.sum(gaps > 0)}")
 
 fig, ax = plt.subplots(figsize=(8, 4.4))
 rows = [(label, roc_auc_score(y, out_of_fold[:, j]), roc_auc_score(y_test, test_meta[:, j]))

@@ -185,6 +185,20 @@ for s in (1, 2, 3):
     seed_losses.append(json.loads((run.dir / "summary.json").read_text())["val_loss"])
 print(f"seed_val_loss_min = {min(seed_losses):.4f}")
 print(f"seed_val_loss_max = {max(seed_losses):.4f}")
+# The runner-up with the same seeds: a ranking needs both spreads, not one.
+second_config = json.loads((root / second["run_id"] / "params.json").read_text())
+second_losses = [second["val_loss"]]
+for s in (1, 2, 3):
+    run, _ = train(root, {**{k: second_config[k] for k in keys}, "seed": s}, data)
+    second_losses.append(json.loads((run.dir / "summary.json").read_text())["val_loss"])
+print(f"second_seed_val_loss_min = {min(second_losses):.4f}")
+print(f"second_seed_val_loss_max = {max(second_losses):.4f}")
+gap = np.mean(second_losses) - np.mean(seed_losses)
+gap_se = np.sqrt((np.var(second_losses, ddof=1) + np.var(seed_losses, ddof=1)) / 4)
+print(f"seed_mean_val_loss = {np.mean(seed_losses):.4f}")
+print(f"second_seed_mean_val_loss = {np.mean(second_losses):.4f}")
+print(f"seed_mean_gap = {gap:.4f}")
+print(f"seed_mean_gap_se = {gap_se:.4f}")
 
 # The data hash notices a silently changed training set (one label changed).
 y_changed = y_tr.copy()

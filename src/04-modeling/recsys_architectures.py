@@ -9,10 +9,13 @@ term (user activity x item price x device) and a pair feature (has this user vie
 this item before) that belongs to neither the user nor the item alone.  Because
 the true click probabilities are known, every model is compared with them.
 """
+import copy
+
 import numpy as np
 import torch
 from sklearn.metrics import log_loss, roc_auc_score
 from torch import nn
+from torch.func import functional_call, stack_module_state
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -189,38 +192,70 @@ class TwoTowerPlusSeen(TwoTower):
 
 # [[file:../../primer.org::*Training and comparing them][Training and comparing them:1]]
 # 3. One training loop for all: Adam, mini-batches, early stopping on validation loss.
-def fit(model, lr=1e-2, batch=2048, max_epochs=25, patience=3):
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+# Every architecture is trained from several initialisations, side by side:
+# torch.func.vmap runs the stacked copies in one call, and because Adam updates each
+# weight on its own this is the same as training them one after another.
+def fit(build, seeds, lr=1e-2, batch=2048, max_epochs=25, patience=3):
+    models = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        models.append(build())
+    params, buffers = stack_module_state(models)
+    skeleton = copy.deepcopy(models[0]).to("meta")
+    run = torch.vmap(lambda p, b, c, d: functional_call(skeleton, (p, b), (c, d)),
+                     in_dims=(0, 0, None, None))
+    opt = torch.optim.Adam(params.values(), lr=lr)
     order = torch.Generator().manual_seed(0)
-    loss = nn.functional.binary_cross_entropy_with_logits
-    best, best_state, best_epoch = np.inf, None, 0
+    k = len(seeds)
+
+    def losses(rows):                     # one mean log loss per model
+        return nn.functional.binary_cross_entropy_with_logits(
+            run(params, buffers, codes[rows], dense[rows]), labels[rows].expand(k, -1),
+            reduction="none").mean(1)
+
+    best, best_epoch, stopped = np.full(k, np.inf), np.zeros(k, int), np.zeros(k, bool)
+    best_state = {name: p.detach().clone() for name, p in params.items()}
     for epoch in range(max_epochs):
-        model.train()
         for rows in torch.randperm(train.stop, generator=order).split(batch):
             opt.zero_grad()
-            loss(model(codes[rows], dense[rows]), labels[rows]).backward()
+            losses(rows).sum().backward()     # each model gets its own gradient
             opt.step()
-        model.eval()
         with torch.no_grad():
-            valid_loss = loss(model(codes[valid], dense[valid]), labels[valid]).item()
-        if valid_loss < best:
-            best, best_epoch = valid_loss, epoch
-            best_state = {k: v.clone() for k, v in model.state_dict().items()}
-        elif epoch - best_epoch >= patience:
+            valid_loss = losses(valid).numpy()
+        for m in np.flatnonzero(~stopped):
+            if valid_loss[m] < best[m]:
+                best[m], best_epoch[m] = valid_loss[m], epoch
+                for name, p in params.items():
+                    best_state[name][m] = p.detach()[m]
+            elif epoch - best_epoch[m] >= patience:
+                stopped[m] = True
+        if stopped.all():
             break
-    model.load_state_dict(best_state)
     with torch.no_grad():
-        return torch.sigmoid(model(codes[test], dense[test])).numpy(), best_epoch + 1
+        q = torch.sigmoid(run(best_state, buffers, codes[test], dense[test])).numpy()
+    return q, best_epoch + 1, sum(p.numel() for p in models[0].parameters())
 
 
+SEEDS = range(3)
 models = {"logreg": LogisticRegression, "wide_deep": WideAndDeep, "dcn": DeepCross,
           "dlrm": DLRM, "two_tower": TwoTower, "two_tower_plus_seen": TwoTowerPlusSeen}
+auc = {}
+print(f"seeds = {len(SEEDS)}")
 for name, build in models.items():
-    torch.manual_seed(0)
-    model = build()
-    q, epochs = fit(model)
-    print(f"{name}_auc = {roc_auc_score(click[test], q):.3f}")
-    print(f"{name}_logloss = {log_loss(click[test], q):.3f}")
-    print(f"{name}_params = {sum(p.numel() for p in model.parameters())}")
-    print(f"{name}_epochs = {epochs}")
+    # The logistic regression starts from zero weights: every seed gives the same model.
+    seeds = [0] if name == "logreg" else SEEDS
+    q, epochs, n_params = fit(build, seeds)
+    auc[name] = np.array([roc_auc_score(click[test], q[s]) for s in seeds])
+    print(f"{name}_auc = {auc[name].mean():.3f}")
+    print(f"{name}_auc_sd = {auc[name].std(ddof=1) if len(seeds) > 1 else 0.0:.3f}")
+    print(f"{name}_logloss = {np.mean([log_loss(click[test], q[s]) for s in seeds]):.3f}")
+    print(f"{name}_params = {n_params}")
+    print(f"{name}_epochs = {int(np.median(epochs))}")
+# Differences of mean AUC with the standard error of a difference of two means.
+for a, b in [("wide_deep", "dlrm"), ("wide_deep", "dcn"), ("dlrm", "dcn"),
+             ("dlrm", "two_tower_plus_seen"), ("dcn", "two_tower_plus_seen"),
+             ("two_tower_plus_seen", "two_tower")]:
+    se = np.sqrt((auc[a].var(ddof=1) + auc[b].var(ddof=1)) / len(SEEDS))
+    print(f"{a}_minus_{b} = {auc[a].mean() - auc[b].mean():+.3f}")
+    print(f"{a}_minus_{b}_se = {se:.3f}")
 # Training and comparing them:1 ends here

@@ -8,10 +8,13 @@ plus a like label whose true logit shares part of the click logit's structure
 (item appeal, half of the segment x category taste), has a taste cross of its
 own, and reverses the device x category effect.
 """
+import copy
+
 import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 from torch import nn
+from torch.func import functional_call, stack_module_state
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -148,51 +151,73 @@ class MMoE(nn.Module):
 # Multitask learning: shared bottom and MMoE:2 ends here
 
 # [[file:../../primer.org::*Multitask learning: shared bottom and MMoE][Multitask learning: shared bottom and MMoE:3]]
-def fit(model, columns, lr=2e-2, batch=2048, max_epochs=25, patience=2):
-    """Adam on the summed log losses of the tasks in `columns`, early stopping on
-    the validation loss; returns test-set probabilities."""
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+def fit(build, columns, seeds, lr=2e-2, batch=2048, max_epochs=25, patience=2):
+    """Train one model per seed on the summed log losses of the tasks in `columns`
+    (Adam, early stopping on each model's validation loss); returns test-set
+    probabilities, shape (seeds, rows, tasks).  The models are trained side by side:
+    torch.func.vmap runs the stacked copies in one call, and because Adam updates
+    each weight on its own, this is the same as training them one after another."""
+    models = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        models.append(build())
+    params, buffers = stack_module_state(models)
+    skeleton = copy.deepcopy(models[0]).to("meta")
+    run = torch.vmap(lambda p, b, c, d: functional_call(skeleton, (p, b), (c, d)),
+                     in_dims=(0, 0, None, None))
+    opt = torch.optim.Adam(params.values(), lr=lr)
     order = torch.Generator().manual_seed(0)
-    loss = nn.functional.binary_cross_entropy_with_logits
+    k = len(seeds)
     y = labels[:, columns]
-    best, best_state, best_epoch = np.inf, None, 0
+
+    def losses(rows):            # one mean log loss per model
+        out = run(params, buffers, codes[rows], dense[rows])
+        return nn.functional.binary_cross_entropy_with_logits(
+            out, y[rows].expand(k, -1, -1), reduction="none").mean((1, 2))
+
+    best, best_epoch, stopped = np.full(k, np.inf), np.zeros(k, int), np.zeros(k, bool)
+    best_state = {name: p.detach().clone() for name, p in params.items()}
     for epoch in range(max_epochs):
-        model.train()
         for rows in torch.randperm(train.stop, generator=order).split(batch):
             opt.zero_grad()
-            loss(model(codes[rows], dense[rows]), y[rows]).backward()
+            losses(rows).sum().backward()     # each model gets its own gradient
             opt.step()
-        model.eval()
         with torch.no_grad():
-            valid_loss = loss(model(codes[valid], dense[valid]), y[valid]).item()
-        if valid_loss < best:
-            best, best_epoch = valid_loss, epoch
-            best_state = {k: v.clone() for k, v in model.state_dict().items()}
-        elif epoch - best_epoch >= patience:
+            valid_loss = losses(valid).numpy()
+        for m in np.flatnonzero(~stopped):
+            if valid_loss[m] < best[m]:
+                best[m], best_epoch[m] = valid_loss[m], epoch
+                for name, p in params.items():
+                    best_state[name][m] = p.detach()[m]
+            elif epoch - best_epoch[m] >= patience:
+                stopped[m] = True
+        if stopped.all():
             break
-    model.load_state_dict(best_state)
     with torch.no_grad():
-        return torch.sigmoid(model(codes[test], dense[test])).numpy()
+        return torch.sigmoid(run(best_state, buffers, codes[test], dense[test])).numpy()
 
 
-SEEDS = 2
+SEEDS = range(4)                          # four initialisations of every model
 auc = {}
-for seed in range(SEEDS):
-    torch.manual_seed(seed)
+for k, task in enumerate(TASKS):
+    q = fit(SingleTask, [k], SEEDS)
+    auc["single", task] = [roc_auc_score(TASKS[task][0][test], q[s, :, 0]) for s in SEEDS]
+for name, build in [("shared", SharedBottom), ("mmoe", MMoE)]:
+    q = fit(build, [0, 1], SEEDS)
     for k, task in enumerate(TASKS):
-        single = SingleTask()
-        auc.setdefault(("single", task), []).append(
-            roc_auc_score(TASKS[task][0][test], fit(single, [k])[:, 0]))
-    for name, build in [("shared", SharedBottom), ("mmoe", MMoE)]:
-        torch.manual_seed(seed)
-        model = build()
-        q = fit(model, [0, 1])
-        for k, task in enumerate(TASKS):
-            auc.setdefault((name, task), []).append(roc_auc_score(TASKS[task][0][test], q[:, k]))
-        if seed == 0:
-            print(f"{name}_params = {sum(p.numel() for p in model.parameters())}")
-print(f"single_params = {2 * sum(p.numel() for p in single.parameters())}")
+        auc[name, task] = [roc_auc_score(TASKS[task][0][test], q[s, :, k]) for s in SEEDS]
+    print(f"{name}_params = {sum(p.numel() for p in build().parameters())}")
+print(f"single_params = {2 * sum(p.numel() for p in SingleTask().parameters())}")
+print(f"seeds = {len(SEEDS)}")
 for (name, task), values in auc.items():
     print(f"{name}_{task}_auc = {np.mean(values):.3f}")
-    print(f"{name}_{task}_spread = {max(values) - min(values):.3f}")
+    print(f"{name}_{task}_sd = {np.std(values, ddof=1):.3f}")
+# Differences of mean AUC between designs, with the standard error of a difference
+# of two means over independent initialisations.
+for a, b in [("shared", "single"), ("mmoe", "single"), ("mmoe", "shared")]:
+    for task in TASKS:
+        gap = np.mean(auc[a, task]) - np.mean(auc[b, task])
+        se = np.sqrt((np.var(auc[a, task], ddof=1) + np.var(auc[b, task], ddof=1)) / len(SEEDS))
+        print(f"{a}_minus_{b}_{task} = {gap:+.3f}")
+        print(f"{a}_minus_{b}_{task}_se = {se:.3f}")
 # Multitask learning: shared bottom and MMoE:3 ends here
