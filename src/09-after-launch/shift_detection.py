@@ -1,5 +1,5 @@
 # [[file:../../primer.org::*Detecting distribution shift][Detecting distribution shift:1]]
-"""Detecting shift: two-sample tests, significance against impact, false alarms, streams.
+"""Detecting shift: two-sample tests, significance against impact, false alarms.
 
 Every shift is planted, so every alarm is known to be true or false.
  1. One feature: KS test, chi-square on deciles and PSI, for a tiny shift on a huge
@@ -9,9 +9,6 @@ Every shift is planted, so every alarm is known to be true or false.
     classifier two-sample test (domain-classifier AUC) are compared.
  3. False alarms over 50 unshifted features: no correction, Bonferroni, and
     Benjamini-Hochberg (scipy.stats.false_discovery_control).
- 4. A stream whose mean moves by 0.5 sd: sliding-window z-tests of three widths and a
-    CUSUM detector, detection delay against false-alarm probability; the CUSUM's
-    average run length checked against Siegmund's closed-form approximation.
 """
 from pathlib import Path
 
