@@ -148,6 +148,9 @@ for m in METHODS:
         print(f"{m}_pr_auc_diff_ci = {half[m]:.3f}")
         print(f"{m}_recall_diff = {r.mean():+.3f}")
         print(f"{m}_recall_diff_ci = {t95 * r.std(ddof=1) / np.sqrt(DRAWS):.3f}")
+        ll = np.array(logloss[m]) - np.array(logloss["none"])
+        print(f"{m}_log_loss_diff = {ll.mean():+.3f}")
+        print(f"{m}_log_loss_diff_ci = {t95 * ll.std(ddof=1) / np.sqrt(DRAWS):.3f}")
 print(f"none_pr_auc_sd = {np.std(pr_auc['none'], ddof=1):.3f}")
 # Resampling and reweighted losses on a flexible model:3 ends here
 
