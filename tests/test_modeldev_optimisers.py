@@ -14,6 +14,8 @@ def level(r, key):
 def test_each_optimiser_needs_its_own_rate(results):
     r = results("dynamics_optimisers")
     assert r["adam_best_lr"] < r["momentum_best_lr"] < r["sgd_best_lr"]
+    assert r["sgd_best_lr"] / r["adam_best_lr"] >= 10               # more than an order of magnitude
+    assert r["sgd_best_lr"] / r["momentum_best_lr"] < 10            # less than 1/(1 - beta)
     for name in ["sgd", "momentum"]:
         assert r[f"{name}_highest_rate_loss"] > 1.0           # the next rate up fails
         assert r[f"{name}_final_loss"] < r[f"{name}_lowest_rate_loss"] / 2   # the low end is slow
