@@ -3,11 +3,12 @@
 One job: the book as readers see it.  ``prepare`` writes build/primer.export.org:
 primer.org with every {{{result(SCRIPT,KEY)}}} filled from that script's output,
 each script's real (trimmed) output, run time and memory placed under its last
-block and its src/ path above its first, and every citation key checked against bib/main.bib; mistakes pandoc would
-pass over in silence (unknown macros, figures without caption or alt text, open
-blocks or citations, unreadable math) stop the export with the org line.  ``html`` and
-``pdf`` turn that into the exports (``html`` is web.py: the site and primer.html);
-each is skipped when none of its inputs changed.
+block and its src/ path above its first, and every citation key checked against
+bib/main.bib; mistakes pandoc would pass over in silence (unknown macros, figures
+without caption or alt text, open blocks or citations, unreadable math) stop the
+export with the org line.  ``html`` and ``pdf`` turn that into the exports
+(``html`` is web.py: the site and primer.html); each is skipped when none of its
+inputs changed.
 
     python utils/export.py prepare | html | pdf
 """

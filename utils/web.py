@@ -56,10 +56,11 @@ def common_args() -> list[str]:
             *(f"--lua-filter={f}" for f in FILTERS)]
 
 
-def text_of(fragment: str) -> str:
+def text_of(fragment: str, sep: str = " ") -> str:
+    """Plain text of some HTML; SEP stands for each tag (a space keeps blocks apart)."""
     fragment = re.sub(r"<math.*?</math>", " ", fragment, flags=re.S)
     fragment = re.sub(r'<span class="visually-hidden">.*?</span>', "", fragment)
-    return re.sub(r"\s+", " ", htmllib.unescape(TAG_RE.sub(" ", fragment))).strip()
+    return re.sub(r"\s+", " ", htmllib.unescape(TAG_RE.sub(sep, fragment))).strip()
 
 
 def attr(text: str) -> str:
@@ -90,8 +91,7 @@ def scroll_regions(page: str) -> str:
     page = re.sub(r'<div class="sourceCode" id="(cb\d+)"',
                   r'<div class="sourceCode" id="\1" tabindex="0" role="group" aria-label="Code"',
                   page)
-    return page.replace('<pre class="example">',
-                        '<pre class="example" tabindex="0" aria-label="Program output">')
+    return page.replace('<pre>', '<pre tabindex="0" aria-label="Program output">')
 
 
 def cite_titles(page: str, entries: dict[str, str]) -> str:
@@ -102,7 +102,7 @@ def cite_titles(page: str, entries: dict[str, str]) -> str:
 
 
 def reference_entries(page: str) -> dict[str, str]:
-    return {k: re.sub(r"^\[\d+\]\s*", "", text_of(v)) for k, v in ENTRY_RE.findall(page)}
+    return {k: re.sub(r"^\[\d+\]\s*", "", text_of(v, "")) for k, v in ENTRY_RE.findall(page)}
 
 
 def polish(page: str, entries: dict[str, str]) -> str:
@@ -136,7 +136,7 @@ def on_page(node: dict, cls: str = "toc-onpage") -> str:
     if not subs:
         return ""
     return (f'<ol class="{cls}">' + "".join(
-        f'<li><a href="#{attr(s["id"])}">{htmllib.escape(s["title"])}</a></li>'
+        f'<li><a href="{attr(s["path"])}">{htmllib.escape(s["title"])}</a></li>'
         for s in subs) + "</ol>")
 
 
@@ -161,6 +161,7 @@ def search_docs(name: str, title: str, main: str) -> list[dict]:
         body = re.sub(r'<aside class="onthispage".*?</aside>', " ", body, flags=re.S)
         body = re.sub(r'<a class="permalink".*?</a>', "", body, flags=re.S)
         text = text_of(HEADING_RE.sub(" ", body, count=1))
+        head = re.sub(r"\s*#$", "", head)          # the permalink
         docs.append({"id": len(docs), "u": f"{name}#{ident}", "t": head, "p": title,
                      "x": text})
     return docs

@@ -87,9 +87,14 @@ local function Figure(fig)
   return fig
 end
 
+-- Display math, and inline math long enough to outgrow a phone's width.
 local function Math(m)
   if m.mathtype == "DisplayMath" then
     return scroll_box({m}, "Equation", false)
+  elseif #m.text > 30 then
+    local box = scroll_box({m}, "Formula", false)
+    box.classes:insert("math-inline")
+    return box
   end
   return nil
 end

@@ -70,7 +70,7 @@
   // Boxes that scroll sideways are focusable so the keyboard can scroll them;
   // the others leave the tab order alone.
   function scrollFocus() {
-    document.querySelectorAll(".scroll-box, div.sourceCode, pre.example").forEach(function (box) {
+    document.querySelectorAll(".scroll-box, div.sourceCode, main pre:not(.sourceCode)").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
       else box.removeAttribute("tabindex");
     });
