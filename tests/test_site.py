@@ -100,6 +100,9 @@ def test_single_file_is_self_contained_and_shares_the_fixes(site):
     assert 'href="src/' not in page, "a relative link to a script breaks once the file is shared"
     assert re.search(r'data-cites="[^"]+"><a\s+href="#ref-', page), "citations link to the list"
     assert 'class="xref"' in page and 'class="figure-number"' in page
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    missing = {h for h in re.findall(r'href="#([^"]+)"', page) if h not in ids}
+    assert not missing, f"links to anchors that do not exist: {sorted(missing)[:10]}"
 
 
 # ---- in the browser -------------------------------------------------------------------

@@ -45,6 +45,7 @@ FILTERS = [STYLES / "alt.lua", STYLES / "html.lua"]
 
 HEADING_RE = re.compile(r'<h([1-4])([^>]*?\bid="([^"]+)"[^>]*)>(.*?)</h\1>', re.S)
 TAG_RE = re.compile(r"<[^>]+>")
+INLINE_TAG_RE = re.compile(r"</?(?:span|a|code|em|strong|sup|sub|mark|label)\b[^>]*>")
 IMG_RE = re.compile(r'<img src="(img/[^"]+\.png)"')
 CITE_RE = re.compile(r'<a\s+href="([^"]*#ref-([^"]+))"')
 ENTRY_RE = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>(.*?)</div>\s*</div>', re.S)
@@ -59,7 +60,9 @@ def common_args() -> list[str]:
 def text_of(fragment: str, sep: str = " ") -> str:
     """Plain text of some HTML; SEP stands for each tag (a space keeps blocks apart)."""
     fragment = re.sub(r"<math.*?</math>", " ", fragment, flags=re.S)
-    fragment = re.sub(r'<span class="visually-hidden">.*?</span>', "", fragment)
+    fragment = re.sub(r'<span class="(?:visually-hidden|sidenote-mark)">.*?</span>|'
+                      r"<label\b.*?</label>", "", fragment, flags=re.S)
+    fragment = INLINE_TAG_RE.sub("", fragment)        # inside words and code lines
     return re.sub(r"\s+", " ", htmllib.unescape(TAG_RE.sub(sep, fragment))).strip()
 
 

@@ -70,7 +70,9 @@ local function Figure(fig)
   if fig.identifier == "" and src then
     fig.identifier = "fig-" .. src:gsub("^.*/", ""):gsub("%.%w+$", "")
   end
-  local label = pandoc.Span(pandoc.Str("Figure " .. figures .. "."), {class = "figure-number"})
+  -- the number links to the figure itself: a reader can copy a link to it
+  local label = pandoc.Link(pandoc.Str("Figure " .. figures .. "."), "#" .. fig.identifier, "",
+                            {class = "figure-number"})
   if #fig.caption.long > 0 and fig.caption.long[1].content then
     local first = fig.caption.long[1]
     first.content = pandoc.Inlines {label, pandoc.Space()} .. first.content

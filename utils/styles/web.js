@@ -86,6 +86,7 @@
     var lower = text.toLowerCase(), at = -1;
     for (var i = 0; i < terms.length && at < 0; i++) at = lower.indexOf(terms[i].toLowerCase());
     var start = Math.max(0, at - 60);
+    if (start > 0) start = text.indexOf(" ", start) + 1 || start;   // at a word
     var cut = (start > 0 ? "… " : "") + text.slice(start, start + 180) + (text.length > start + 180 ? " …" : "");
     var html = escapeHtml(cut);
     terms.forEach(function (t) {
