@@ -11,10 +11,11 @@ on hover over its citation; the site also gets a search index (MiniSearch, from
 npm), the scripts and the figures.
 
 The site is build/site/ (open build/site/index.html; it works from file://, no
-server).  primer.html stays one self-contained file for offline reading.  Each
-edition is rebuilt only when one of its inputs changed; pandoc is re-run for the
-site only when the text, filters or figures changed (a CSS or script change
-re-does the fast post-processing only).  Both pandoc runs go in parallel.
+server).  primer.html stays one self-contained file for offline reading (figures
+embedded, stylesheet and script inlined, no search).  Each edition is rebuilt
+only when one of its inputs changed: pandoc only when the text, filters, template
+or figures did (the two pandoc runs go in parallel), the finishing step (about a
+second) when the stylesheet, script or a script file did.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import json
 import re
 import shutil
 import struct
+import sys
 import threading
 import time
 from pathlib import Path
@@ -37,6 +39,7 @@ STYLES = export.STYLES
 SITE = export.BUILD / "site"
 RAW = export.BUILD / "site-raw"            # what pandoc wrote, before post-processing
 SINGLE = ROOT / "primer.html"
+SINGLE_RAW = export.BUILD / "primer-raw.html"   # pandoc's primer.html, before finishing
 NODE = Path(__file__).resolve().parent / "node_modules"
 MINISEARCH = NODE / "minisearch" / "dist" / "umd" / "index.js"
 TEMPLATE = STYLES / "template.html"
@@ -252,70 +255,73 @@ def site_pandoc() -> None:
 
 
 def single_pandoc() -> None:
-    tmp = SINGLE.with_suffix(".tmp.html")
+    """primer.html without its stylesheet and script, which build_single inlines."""
+    tmp = SINGLE_RAW.with_suffix(".tmp.html")
     export.run_pandoc(["-t", "html5", "--standalone", "--embed-resources", "--toc",
-                       "--toc-depth=2", f"--css={CSS.relative_to(ROOT)}",
-                       "-V", f"script={JS.relative_to(ROOT)}", *common_args(),
-                       "-o", str(tmp)])
-    page = tmp.read_text(encoding="utf-8")
-    tmp.write_text(polish(page, reference_entries(page)), encoding="utf-8")
-    tmp.replace(SINGLE)
+                       "--toc-depth=2", *common_args(), "-o", str(tmp)])
+    tmp.replace(SINGLE_RAW)
+
+
+def build_single(raw: Path, out: Path) -> int:
+    page = raw.read_text(encoding="utf-8")
+    inline = (f"<style>\n{CSS.read_text(encoding='utf-8')}</style>\n"
+              f"<script>\n{JS.read_text(encoding='utf-8')}</script>\n</head>")
+    page = polish(page.replace("</head>", inline, 1), reference_entries(page))
+    return int(export.write_if_changed(out, page))
 
 
 def html() -> Path:
+    """Bring both editions up to date: pandoc where the text, filters or figures
+    changed (the two runs in parallel), then the fast finishing step where that or
+    the stylesheet, script or scripts changed."""
     if not MINISEARCH.is_file():
         raise SystemExit(f"export: {MINISEARCH.relative_to(ROOT)} is missing: run `make html` "
                          "(it installs utils/package-lock.json with npm ci)")
-    base = [TEMPLATE, *FILTERS, Path(__file__)]
-    raw_key = export.fingerprint(base)
-    assets = [CSS, JS, MINISEARCH, *layout.scripts()]
-    site_key = digest(raw_key, *(p.read_bytes() for p in assets),
-                      *(layout.rel(p) for p in assets[3:]))
-    single_key = digest(raw_key, CSS.read_bytes(), JS.read_bytes())
-    raw_stamp, site_stamp = export.BUILD / "site-raw.sha256", export.BUILD / "site.sha256"
-    single_stamp = export.BUILD / f"{SINGLE.name}.sha256"
+    raw_key = export.fingerprint([TEMPLATE, *FILTERS, Path(__file__)])
+    scripts = layout.scripts()
+    editions = [  # name, pandoc output, pandoc, finishing step, output, its inputs' key
+        ("build/site/", RAW / "sitemap.json", site_pandoc,
+         lambda: build_site(RAW, SITE), SITE / "index.html",
+         digest(raw_key, *(p.read_bytes() for p in [CSS, JS, MINISEARCH, *scripts]),
+                *(layout.rel(p) for p in scripts))),
+        ("primer.html", SINGLE_RAW, single_pandoc, lambda: build_single(SINGLE_RAW, SINGLE),
+         SINGLE, digest(raw_key, CSS.read_bytes(), JS.read_bytes())),
+    ]
+    stale, threads, errors = [], [], []
+    for name, raw, run, finish, out, key in editions:
+        stem = Path(name).name                 # site, primer.html
+        stamp, raw_stamp = export.BUILD / f"{stem}.sha256", export.BUILD / f"{stem}-raw.sha256"
+        if stamp_ok(stamp, key) and out.is_file():
+            print(f"export: {name} is up to date")
+            continue
+        stale.append((name, finish, out, stamp, key))
+        if stamp_ok(raw_stamp, raw_key) and raw.is_file():
+            continue
 
-    jobs, errors = [], []
-
-    def job(name, fn):
-        def run():
+        def pandoc_job(run=run, raw_stamp=raw_stamp, name=name):
             t = time.monotonic()
             try:
-                fn()
+                run()
             except BaseException as err:       # SystemExit from run_pandoc included
                 errors.append(err)
                 return
-            print(f"export: {name} in {time.monotonic() - t:.1f} s", flush=True)
-        jobs.append(threading.Thread(target=run))
-
-    site_fresh = stamp_ok(site_stamp, site_key) and (SITE / "index.html").is_file()
-    raw_fresh = stamp_ok(raw_stamp, raw_key) and (RAW / "sitemap.json").is_file()
-    single_fresh = stamp_ok(single_stamp, single_key) and SINGLE.is_file()
-    if not raw_fresh and not site_fresh:
-        job("ran pandoc for the site", site_pandoc)
-    if not single_fresh:
-        job(f"wrote {SINGLE.name}", single_pandoc)
-    for j in jobs:
-        j.start()
-    for j in jobs:
-        j.join()
+            raw_stamp.write_text(raw_key)
+            print(f"export: pandoc for {name} in {time.monotonic() - t:.1f} s", flush=True)
+        threads.append(threading.Thread(target=pandoc_job))
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for e in errors[1:]:
+        print(e, file=sys.stderr)
     if errors:
-        for e in errors[1:]:
-            print(e)
         raise errors[0]
-    if not raw_fresh and not site_fresh:
-        raw_stamp.write_text(raw_key)
-    if not single_fresh:
-        single_stamp.write_text(single_key)
-        print(f"export: {SINGLE.name} is {SINGLE.stat().st_size / 1e6:.1f} MB")
-    else:
-        print(f"export: {SINGLE.name} is up to date")
-    if site_fresh:
-        print(f"export: {SITE.relative_to(ROOT)}/ is up to date")
-    else:
+    for name, finish, out, stamp, key in stale:
         t = time.monotonic()
-        changed = build_site(RAW, SITE)
-        site_stamp.write_text(site_key)
-        print(f"export: {SITE.relative_to(ROOT)}/ written ({changed} files changed) "
-              f"in {time.monotonic() - t:.1f} s; open {SITE.relative_to(ROOT)}/index.html")
+        changed = finish()
+        stamp.write_text(key)
+        print(f"export: wrote {name} ({changed} file(s) changed) in {time.monotonic() - t:.1f} s")
+    if stale:
+        print(f"export: open {SITE.relative_to(ROOT)}/index.html, or {SINGLE.name} "
+              f"({SINGLE.stat().st_size / 1e6:.1f} MB, self-contained)")
     return SINGLE
