@@ -209,24 +209,27 @@ def test_search_finds_a_phrase_from_the_text(site, browser):
     assert any("categorical-features.html#feature-hashing" in l for l in links[:5]), links[:5]
 
 
+OVERLAP_JS = """
+  const boxes = [...document.querySelectorAll('div.sourceCode, pre, figure, .scroll-box, table')]
+    .map(e => e.getBoundingClientRect());
+  const hit = [];
+  for (const n of document.querySelectorAll('.sidenote')) {
+    const r = n.getBoundingClientRect();
+    if (r.width === 0) hit.push('hidden note');
+    for (const b of boxes)
+      if (r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom)
+        hit.push(n.textContent.slice(0, 40));
+  }
+  return hit;"""
+
+
 def test_margin_notes_never_cover_code_or_figures(site, browser):
     overlaps = []
     for path in pages(site):
         if 'class="sidenote"' not in path.read_text():
             continue
         show(browser, path.as_uri(), 1400)
-        overlaps += browser.execute_script("""
-          const boxes = [...document.querySelectorAll('div.sourceCode, pre, figure, .scroll-box, table')]
-            .map(e => e.getBoundingClientRect());
-          const hit = [];
-          for (const n of document.querySelectorAll('.sidenote')) {
-            const r = n.getBoundingClientRect();
-            if (r.width === 0) hit.push('hidden note');
-            for (const b of boxes)
-              if (r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom)
-                hit.push(n.textContent.slice(0, 40));
-          }
-          return hit;""")
+        overlaps += browser.execute_script(OVERLAP_JS)
     assert not overlaps, overlaps
 
 
@@ -285,6 +288,10 @@ def test_no_serious_accessibility_violations(site, browser, axe_ready, width, sc
 
 
 def test_single_file_fits_a_phone_and_passes_axe(site, browser, axe_ready):
+    show(browser, SINGLE.as_uri(), 1400)
+    s = browser.execute_script(SURVEY_JS)
+    assert s["scrollWidth"] <= s["innerWidth"], s["wide"]
+    assert not browser.execute_script(OVERLAP_JS), "a margin note covers code or a figure"
     show(browser, SINGLE.as_uri(), 390)
     s = browser.execute_script(SURVEY_JS)
     assert s["scrollWidth"] <= s["innerWidth"], s["wide"]
