@@ -13,10 +13,15 @@ local site = FORMAT == "chunkedhtml"
 local heading_ids = {}
 local notes, figures = 0, 0
 
+-- A heading's text as a link names it: markup dropped, white space squeezed.
+local function key(s)
+  return (pandoc.utils.stringify(s):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
+end
+
 local function collect_headings(doc)
   doc:walk {
     Header = function(h)
-      local title = pandoc.utils.stringify(h.content)
+      local title = key(h.content)
       if heading_ids[title] == nil then heading_ids[title] = h.identifier end
     end
   }
@@ -31,8 +36,8 @@ end
 local function Span(span)
   if not span.classes:includes("spurious-link") then return nil end
   local target = span.attributes["target"] or ""
-  local title = target:match("^%*(.+)$")
-  if not title then return nil end
+  if not target:match("^%*.") then return nil end
+  local title = key(pandoc.read(target:sub(2), "org").blocks)
   local id = heading_ids[title]
   if not id then
     io.stderr:write("[WARNING] link to a heading that does not exist: [[*" .. title .. "]]\n")
@@ -40,6 +45,9 @@ local function Span(span)
   end
   local content = span.content
   if #content == 1 and content[1].t == "Emph" then content = content[1].content end
+  if pandoc.utils.stringify(content) == target then      -- [[*Heading]]: the heading's text
+    content = pandoc.read(target:sub(2), "org").blocks[1].content
+  end
   return pandoc.Link(content, "#" .. id, "", {class = "xref"})
 end
 
