@@ -13,7 +13,7 @@ JOBS ?=
 .PHONY: all help venv tangle run scripts prepare html pdf test check bench stress clean distclean \
         detangle discard
 
-all: html pdf ## tangle, run every script, regenerate figures, export primer.html and primer.pdf
+all: html pdf ## tangle, run every script, regenerate figures, export the site, primer.html and primer.pdf
 	@cat build/run-times.txt
 
 help: ## list the targets
@@ -42,7 +42,14 @@ run: $(if $(NO_TANGLE),$(STAMP),tangle) ## run the changed scripts (sandboxed, i
 prepare: run csl/ieee.csl
 	@$(PY) utils/export.py prepare
 
-html: prepare ## export primer.html
+# Search (MiniSearch) for the site and axe-core for its browser test, pinned in
+# utils/package-lock.json.
+NODE_STAMP := utils/node_modules/.package-lock.json
+$(NODE_STAMP): utils/package.json utils/package-lock.json
+	@cd utils && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+html: prepare $(NODE_STAMP) ## export the site (build/site/index.html) and primer.html
 	@$(PY) utils/export.py html
 
 pdf: prepare ## export primer.pdf (through Typst)

@@ -49,3 +49,22 @@ def emacs_or_skip() -> str:
         pytest.fail("PRIMER_REQUIRE_EMACS is set but emacs is not installed")
     pytest.skip("emacs is not installed (apt-get install emacs-nox): "
                 "the byte-for-byte comparison with org-babel-tangle is skipped")
+
+
+def browser_or_skip() -> tuple[str, str]:
+    """Debian's Chromium and its ChromeDriver, for the site's browser tests."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    try:
+        import selenium  # noqa: F401
+        missing = []
+    except ImportError:
+        missing = ["selenium (make venv)"]
+    missing += [name for name, exe in (("chromium", chromium), ("chromium-driver", driver))
+                if not exe]
+    if not missing:
+        return chromium, driver
+    if os.environ.get("PRIMER_REQUIRE_BROWSER"):
+        pytest.fail(f"PRIMER_REQUIRE_BROWSER is set but {', '.join(missing)} is not installed")
+    pytest.skip(f"{', '.join(missing)} not installed (apt-get install chromium "
+                "chromium-driver): the site's browser tests are skipped")

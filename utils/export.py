@@ -2,13 +2,14 @@
 
 One job: the book as readers see it.  ``prepare`` writes build/primer.export.org:
 primer.org with every {{{result(SCRIPT,KEY)}}} filled from that script's output,
-each script's real (trimmed) output and src/ path placed under its last block,
-and every citation key checked against bib/main.bib; mistakes pandoc would
-pass over in silence (utils/checks.py: unknown macros, images without caption or
-alt text or that are remote or missing, files from elsewhere, open blocks or
-citations; and unreadable math) stop the export with the org line.  ``html`` and
-``pdf`` (utils/pdf.py) turn that into the two exports; each is skipped when none
-of its inputs changed.
+each script's real (trimmed) output, run time and memory placed under its last
+block and its src/ path above its first, and every citation key checked against
+bib/main.bib; mistakes pandoc would pass over in silence (utils/checks.py: unknown
+macros, images without caption or alt text or that are remote or missing, files
+from elsewhere, open blocks or citations; and unreadable math) stop the export
+with the org line.  ``html`` (utils/web.py: the site and primer.html) and ``pdf``
+(utils/pdf.py) turn that into the exports; each is skipped when none of its
+inputs changed.
 
     python utils/export.py prepare | html | pdf
 """
@@ -16,6 +17,7 @@ of its inputs changed.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -66,6 +68,22 @@ def trimmed(text: str, name: str) -> list[str]:
     return [re.sub(r"^(\s*)(,*(?:\*|#\+))", r"\1,\2", l) for l in lines]
 
 
+def run_cost(name: str, ind: str = "") -> list[str]:
+    """The line under a script's output: its run time and peak memory in this build,
+    from build/run/NAME.json (keys wall, peak_mb and, when the runner records it, cpu)."""
+    try:
+        rec = json.loads((results.RUN_DIR / f"{name}.json").read_text(encoding="utf-8"))
+        parts = [f"ran in {float(rec['wall']):.1f} s"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    for key, fmt in (("cpu", "{:.1f} s of CPU"), ("peak_mb", "peak memory {:.0f} MB")):
+        try:
+            parts.append(fmt.format(float(rec[key])))
+        except (KeyError, ValueError, TypeError):
+            pass
+    return [f"{ind}/This build: {', '.join(parts)}./"]
+
+
 def prepare(org: Path = ORG) -> str:
     doc = read(org)
     lines = list(doc.lines)
@@ -92,7 +110,7 @@ def prepare(org: Path = ORG) -> str:
             lines[i] = RESULT_RE.sub(lambda m: fill(m, i + 1), line)
             if "{{{result(" in lines[i]:
                 raise OrgError(org, i + 1, "malformed {{{result(SCRIPT,KEY)}}} macro")
-    inserts = {}
+    inserts, before = {}, {}
     for target in collect(doc).values():
         path = Path(target.path)
         if path.parent.parent.name != "src" or path.suffix != ".py":
@@ -108,11 +126,18 @@ def prepare(org: Path = ORG) -> str:
                               f"{ind}/Output of/ [[file:{rel}][={rel}=]] /"
                               "in this build:/",
                               f"{ind}#+begin_example"] + [ind + l for l in body] +
-                             [f"{ind}#+end_example", f"{ind}#+end_scriptoutput"])
+                             [f"{ind}#+end_example"] + run_cost(path.stem, ind) +
+                             [f"{ind}#+end_scriptoutput"])
+        first = target.parts[0].block.begin
+        while first > 1 and lines[first - 2].lstrip().lower().startswith("#+"):
+            first -= 1                 # above the block's #+name/#+caption lines
+        before[first] = [f"{ind}#+begin_scriptname", f"{ind}[[file:{rel}][={rel}=]]",
+                         f"{ind}#+end_scriptname"]
     out_lines = []
     for i, line in enumerate(lines, 1):
         if re.match(r"^\*+\s+Footnotes\s*$", line):
             continue          # pandoc places the notes; an empty heading would remain
+        out_lines += before.get(i, [])
         out_lines.append(line)
         out_lines += inserts.get(i, [])
     return "\n".join(out_lines) + "\n"
@@ -185,13 +210,9 @@ def export(out: Path, deps: list[Path], produce, extra_key: str = "") -> Path:
 
 
 def html() -> Path:
-    out = ROOT / "primer.html"
-    filters = [STYLES / "alt.lua", STYLES / "html.lua"]
-    return export(out, [STYLES / "tufte.css", *filters], lambda: run_pandoc(
-        ["-t", "html5", "--standalone", "--embed-resources", "--toc", "--toc-depth=2",
-         "--mathml", "--section-divs", f"--css={STYLES / 'tufte.css'}",
-         *(f"--lua-filter={f}" for f in filters), "-V", "document-css=false",
-         "--syntax-highlighting=tango", "-o", str(out)]))
+    """The site (build/site/) and primer.html: see web.py."""
+    import web
+    return web.html()
 
 
 def pdf() -> Path:
