@@ -99,7 +99,7 @@ print(f"naive_se_n500 = {np.sqrt(spend.var() / n):.2f}")
 # five circle means; its ratio to the random sample's variance is the design effect.
 circle_means = np.bincount(circle, spend) / CIRCLE
 ratio = estimates["snowball"].std(ddof=1) / np.sqrt(spend.var() / n)
-print(f"snowball_sd_ratio = {ratio:.1f}")
+print(f"snowball_sd_ratio = {ratio:.2f}")
 print(f"snowball_design_effect = {ratio**2:.1f}")
 print(f"snowball_effective_n = {n / ratio**2:.0f}")
 print(f"snowball_design_effect_formula = {(circle_means.var() / 5) / (spend.var() / n):.1f}")
