@@ -6,10 +6,6 @@ def beyond(r, key, sign):
     return sign * r[key] - r[key + "_ci"] > 0
 
 
-def level(r, key):
-    return abs(r[key]) < r[key + "_ci"]
-
-
 def test_a_plain_network_is_fragile_to_a_gradient_step(results):
     r = results("augmentation_mixup")
     assert r["plain_acc"] > 0.9
@@ -27,7 +23,7 @@ def test_input_noise_helps_clean_and_robust_accuracy(results):
 
 def test_adversarial_training_buys_the_most_robustness(results):
     r = results("augmentation_mixup")
-    assert level(r, "adversarial_minus_plain_acc")
+    assert not beyond(r, "adversarial_minus_plain_acc", -1)        # "did not lower clean accuracy"
     assert beyond(r, "adversarial_minus_plain_nll", -1)
     assert beyond(r, "adversarial_minus_plain_acc_noisy", +1)
     assert beyond(r, "adversarial_minus_plain_acc_adv", +1)
@@ -38,7 +34,7 @@ def test_adversarial_training_buys_the_most_robustness(results):
 
 def test_mixup_does_not_help_this_small_model(results):
     r = results("augmentation_mixup")
-    assert level(r, "mixup_minus_plain_acc")
+    assert not beyond(r, "mixup_minus_plain_acc", +1)              # "clean accuracy did not rise"
     assert beyond(r, "mixup_minus_plain_nll", +1)
     assert beyond(r, "mixup_minus_plain_acc_noisy", -1)
     assert beyond(r, "mixup_minus_plain_acc_adv", -1)

@@ -27,4 +27,14 @@ def test_judgment_is_biased_low_and_snowball_is_overdispersed(results):
     assert r["judgment_coverage"] < 0.05
     assert 3 < r["snowball_sd"] / r["naive_se_n500"] < 5
     assert r["snowball_coverage"] < 0.6
-    assert abs(r["snowball_bias"]) < r["snowball_sd"] / 2          # "nearly unbiased"
+    assert abs(r["snowball_bias"]) < r["snowball_sd"] / 2          # "small next to its spread"
+
+
+def test_snowball_design_effect_matches_the_cluster_formula(results):
+    r = results("sampling_nonprobability")
+    # "the same number follows ... from the spread of the circle means": the simulated
+    # variance ratio has a relative standard error of about sqrt(2 / (reps - 1))
+    rel_se = (2 / (r["snowball_reps"] - 1)) ** 0.5
+    assert abs(r["snowball_design_effect"] / r["snowball_design_effect_formula"] - 1) < 3 * rel_se
+    assert abs(r["snowball_sd_ratio"] ** 2 - r["snowball_design_effect"]) < 0.2 * r["snowball_sd_ratio"]
+    assert abs(r["snowball_effective_n"] - 500 / r["snowball_design_effect"]) < 1

@@ -18,15 +18,19 @@ def test_lookahead_feature_fools_both_splits(results):
     # the leaky feature gives the best-looking validation numbers of all
     others = [r[f"{s}_{v}_mae"] for s in ("calendar", "trailing") for v in ("random", "time")]
     assert max(r["centred_random_mae"], r["centred_time_mae"]) < min(others)
-    # ... below what the best honest forecaster (a Kalman filter knowing the process)
-    # can expect, and below its error on the same validation days
+    # ... compared with the best honest forecaster (a Kalman filter knowing the process)
+    # scored on the same validation days
+    # the sampling noise of an MAE over 100-300 days is about 0.25
+    noise = 0.25
     assert r["noise_floor_mae"] < r["honest_floor_mae"]
-    assert max(r["centred_random_mae"], r["centred_time_mae"]) < r["honest_floor_mae"]
-    for split in ("random", "time"):
-        assert r[f"centred_{split}_mae"] < r[f"oracle_{split}_mae"]
-    # every other validation number stays above the floor, beyond the sampling noise of an MAE
-    # over 100-300 days (about 0.25)
-    assert min(others + [honest]) > r["honest_floor_mae"] + 0.25
+    assert max(r["centred_random_mae"], r["centred_time_mae"]) < min(others) - noise
+    # random split: below the oracle on the same days by more than the noise;
+    # time split: level with the oracle, and the honest trailing model well behind it
+    assert r["centred_random_mae"] < r["oracle_random_mae"] - noise
+    assert abs(r["centred_time_mae"] - r["oracle_time_mae"]) < noise
+    assert r["trailing_time_mae"] > r["oracle_time_mae"] + 2 * noise
+    # every other validation number stays above the floor, beyond that noise
+    assert min(others + [honest]) > r["honest_floor_mae"] + noise
     assert abs(r["oracle_future_mae"] - r["honest_floor_mae"]) < 0.5
 
 

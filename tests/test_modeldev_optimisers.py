@@ -29,16 +29,16 @@ def test_momentum_and_adam_optimise_faster_than_sgd_but_generalise_level(results
     assert beyond(r, "adam_minus_momentum_epoch1_loss", -1)
     assert level(r, "adamw_minus_adam_final_loss")
     for pair in ["momentum_minus_sgd", "adam_minus_sgd", "adam_minus_momentum", "adamw_minus_adam"]:
-        assert level(r, f"{pair}_test_acc")
+        assert level(r, f"{pair}_test_acc")                   # five seeds did not separate any pair
 
 
 def test_decay_pays_at_a_high_peak_and_warmup_is_invisible_here(results):
     r = results("dynamics_optimisers")
-    assert level(r, "high_constant_minus_tuned_constant_final_loss")
+    assert not beyond(r, "high_constant_minus_tuned_constant_final_loss", -1)   # "no better"
     assert beyond(r, "high_cosine_minus_high_constant_final_loss", -1)
     assert beyond(r, "high_cosine_minus_high_constant_test_acc", +1)
     assert beyond(r, "high_warmup_cosine_minus_tuned_constant_final_loss", -1)
     assert beyond(r, "high_warmup_cosine_minus_tuned_constant_test_acc", +1)
-    assert level(r, "tuned_warmup_cosine_minus_tuned_constant_final_loss")
+    assert not beyond(r, "tuned_warmup_cosine_minus_tuned_constant_final_loss", -1)   # "did not help"
     assert level(r, "high_warmup_minus_high_constant_final_loss")
     assert level(r, "high_warmup_cosine_minus_high_cosine_final_loss")

@@ -10,8 +10,8 @@ population mean of y.  Every method draws n = 500 users, 500 times:
   simple random  - every user equally likely;
   convenience    - the first 500 to turn up, each user arriving at a rate
                    proportional to activity (like an in-app survey);
-  snowball       - five convenience seeds, each recruiting 100 people from its
-                   own friendship circle;
+  snowball       - five convenience seeds, each bringing in its whole friendship
+                   circle of 100 (itself included);
   judgment       - an expert's "typical users": chosen at random among those
                    whose activity is within 10% of the median;
   quota          - country quotas matching the population shares, each filled
@@ -95,6 +95,14 @@ for method in METHODS + ["convenience_5000"]:
     print(f"{method}_coverage_mcse = {np.sqrt(0.95 * 0.05 / len(covered)):.3f}")
     print(f"{method}_reps = {len(means)}")
 print(f"naive_se_n500 = {np.sqrt(spend.var() / n):.2f}")
+# The snowball sample is five whole circles, so its variance is that of a mean of
+# five circle means; its ratio to the random sample's variance is the design effect.
+circle_means = np.bincount(circle, spend) / CIRCLE
+ratio = estimates["snowball"].std(ddof=1) / np.sqrt(spend.var() / n)
+print(f"snowball_sd_ratio = {ratio:.2f}")
+print(f"snowball_design_effect = {ratio**2:.1f}")
+print(f"snowball_effective_n = {n / ratio**2:.0f}")
+print(f"snowball_design_effect_formula = {(circle_means.var() / 5) / (spend.var() / n):.1f}")
 quota_sample = draw("quota")
 print(f"quota_country_share_gap = {np.abs(np.bincount(country[quota_sample], minlength=4) / n - np.bincount(country) / N).max():.3f}")
 # Non-probability sampling:2 ends here
