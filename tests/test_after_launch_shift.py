@@ -49,6 +49,11 @@ def test_significance_is_not_impact(results):
     # a large shift on a small sample: big PSI, much weaker p-value
     assert r["large_small_psi"] > 0.25
     assert r["large_small_ks_p"] > 100 * r["tiny_huge_ks_p"]
+    # ...but the PSI is inflated by noise on 200 rows: the population value is below 0.25,
+    # and unshifted samples of 200 score about (B - 1)(1/n + 1/m), a third of the measured value
+    assert r["large_small_psi_population"] < 0.25 < r["large_small_psi"]
+    assert abs(r["psi_null_mean_200"] - r["psi_null_approx_200"]) < 0.15 * r["psi_null_approx_200"]
+    assert 0.25 < r["psi_null_mean_200"] / r["large_small_psi"] < 0.45
 
 
 def test_correlation_shift_needs_a_multivariate_test(results):
@@ -58,8 +63,13 @@ def test_correlation_shift_needs_a_multivariate_test(results):
     assert r["corr_shift_power_ks"] <= 0.05 + 3 * mc
     assert r["corr_shift_power_mmd"] >= 0.7 and r["corr_shift_power_clf"] >= 0.7
     assert r["domain_auc_corr_shift"] > r["domain_auc_no_shift"] + 0.1
-    # the permutation test holds its level; the normal approximation does not promise to
+    # the permutation test holds its level
     assert abs(r["no_shift_alarm_mmd"] - 0.05) <= 3 * mc
+    # the classifier test's 3 alarms in 20 could be chance on their own ...
+    assert r["no_shift_alarm_clf_chance"] > 0.05
+    # ... but 200 more unshifted pairs show its normal approximation is optimistic
+    assert r["clf_null_alarm_large"] > 0.05 + 2 * r["clf_null_alarm_large_mc_error"]
+    assert r["clf_null_auc_sd_ratio"] > 1.15
 
 
 def test_multiple_testing(results):
