@@ -36,6 +36,9 @@ def test_retraining_window_trade_off(results):
         assert r[f"window_drift_{w}d_gap_to_best"] > 3 * r[f"window_drift_{w}d_gap_to_best_se"]
     # flat near the top, steep beyond: short errs cost less than long ones
     assert max(r["window_drift_1d_gap_to_best"], r["window_drift_7d_gap_to_best"]) < 0.01
+    # ... though one day and a week are each "a little worse" than the best window
+    for w in (1, 7):
+        assert r[f"window_drift_{w}d_gap_to_best"] > 2 * r[f"window_drift_{w}d_gap_to_best_se"]
     assert r["window_drift_60d_gap_to_best"] > 0.1
     assert r["window_drift_30d_acc"] > r["window_drift_60d_acc"]
     # without drift the longest window is best and a single day costs little

@@ -45,4 +45,4 @@ def test_cusum_fastest_at_its_design_point_and_level_elsewhere(results):
     assert abs(d) < 2 * se
     for w in ("cusum", "window400"):
         d, se = gap(r, w, "window100", "d025")
-        assert 0 < d < 2.5 * se                              # "little more than two se": level
+        assert 0 < d < 2.5 * se                              # "about two se": level

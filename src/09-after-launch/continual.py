@@ -149,6 +149,7 @@ left.legend(fontsize=7)
 for policy, col in [("always", "#b5523b"), ("gated", "#4a7a96")]:
     right.plot(days, runs[0]["gate"][policy][0], color=col, lw=1, label=f"{policy} promote")
 right.set_xlabel("day")
+right.set_ylabel("next-day accuracy")
 right.set_title("Weekly challengers, three trained on a broken extract", fontsize=10)
 right.legend(fontsize=8)
 fig.tight_layout()

@@ -7,12 +7,14 @@ examines slot k of a 10-item slate with probability e_k = 1 / (k + 1) ** 0.8, so
 P(click) = e_k * p[g, i] (the position-based model).  Every round, each segment
 gets 100 page views whose slates are sampled from the current model's scores
 (Gumbel top-k, a stochastic ranker); the model is then retrained on the logged
-clicks, with older rounds decayed by 0.8 per round.  Four policies:
-  naive      : score = clicks / impressions (position ignored)
-  explore    : naive, but 10 % of the slots go to uniformly random items
+clicks, with older rounds decayed by 0.8 per round.  Five policies, and an oracle:
+  counts     : score = decayed click count (every unclicked item is a negative)
+  explore    : counts, but 10 % of the slots go to uniformly random items
+  ctr        : score = clicks / impressions (position ignored)
   positional : rank as a training feature: clicks ~ e_pos * p, fitted jointly;
                at serving the position is fixed, so items are scored by p alone
   bandit     : positional model + Thompson sampling from each item's posterior
+  oracle     : the true appeal, through the same stochastic ranker
 Five seeds each; the script reports means and the spread across seeds.
 """
 from pathlib import Path

@@ -17,7 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from scipy.stats import chi2_contingency, false_discovery_control, ks_2samp, kstwobign
+from scipy.stats import binom, chi2_contingency, false_discovery_control, ks_2samp, kstwobign, norm
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import cross_val_predict
@@ -111,6 +111,8 @@ for k, v in detected.items():
 for k, v in zip(["ks", "mmd", "clf"], null_alarms / REPS):
     print(f"no_shift_alarm_{k} = {v:.2f}")
 print(f"no_shift_alarm_mc_error = {np.sqrt(0.05 * 0.95 / REPS):.2f}")
+k_clf = int(round(null_alarms[2]))               # how likely is that many alarms from a 5 % test?
+print(f"no_shift_alarm_clf_chance = {binom.sf(k_clf - 1, REPS, 0.05):.3f}")
 print(f"domain_auc_no_shift = {np.mean(aucs[0.0]):.3f}")
 print(f"domain_auc_corr_shift = {np.mean(aucs[0.6]):.3f}")
 
@@ -151,6 +153,25 @@ for k in family:
 print(f"false_page_rate_expected_none = {1 - 0.95 ** D:.3f}")
 print(f"false_page_rate_mc_error = {np.sqrt(0.05 * 0.95 / DAYS):.3f}")
 print(f"power_mc_error = {np.sqrt(0.25 / (3 * DAYS)):.3f}")     # at most, for a share of 1,200 trials
+
+# 4. Two checks that need more draws than section 2 could afford (run last, so that the
+#    numbers above keep their random stream).
+# (a) The classifier test alone on 200 more unshifted pairs: its false-alarm rate, and the
+#     spread of its null AUC against the textbook Mann-Whitney one it assumed.
+NULL_REPS = 200
+null_auc = np.array([classifier_test(correlated(N2, 0.0), correlated(N2, 0.0))[0] for _ in range(NULL_REPS)])
+sd_textbook = np.sqrt((2 * N2 + 1) / (12 * N2 * N2))
+print(f"clf_null_alarm_large = {np.mean(null_auc > 0.5 + 1.645 * sd_textbook):.3f}")
+print(f"clf_null_alarm_large_mc_error = {np.sqrt(0.05 * 0.95 / NULL_REPS):.3f}")
+print(f"clf_null_auc_sd_ratio = {null_auc.std(ddof=1) / sd_textbook:.2f}")
+# (b) The PSI has a noise floor too.  The population PSI of a 0.5 sd shift over the deciles
+#     of N(0, 1), and the mean PSI of two unshifted samples of 200 (approximately
+#     (bins - 1) (1/n + 1/m), since n m / (n + m) PSI is close to chi-square with bins - 1 df).
+edges = norm.ppf(np.linspace(0, 1, 11))
+p_ref, p_new = np.diff(norm.cdf(edges)), np.diff(norm.cdf(edges - 0.5))
+print(f"large_small_psi_population = {np.sum((p_new - p_ref) * np.log(p_new / p_ref)):.3f}")
+print(f"psi_null_mean_200 = {np.mean([psi(rng.normal(size=200), rng.normal(size=200)) for _ in range(500)]):.3f}")
+print(f"psi_null_approx_200 = {9 * (1 / 200 + 1 / 200):.3f}")
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.4))
 names = ["per-feature KS\n(Bonferroni)", "MMD\n(permutation)", "domain\nclassifier"]
