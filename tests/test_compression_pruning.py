@@ -1,0 +1,47 @@
+"""Lesson tests for the pruning section (sizes are measured bytes; speeds are
+CPU-time ratios with wide margins)."""
+
+
+def test_accuracy_against_sparsity(results):
+    r = results("pruning")
+    assert r["sparsity50_accuracy"] >= r["dense_accuracy"] - 0.005
+    assert r["sparsity80_accuracy"] >= r["dense_accuracy"] - 0.015
+    # at 90 % the cut hurts and fine-tuning repairs it ...
+    assert r["sparsity90_accuracy"] < r["dense_accuracy"] - 0.05
+    assert r["sparsity90_accuracy_tuned"] > r["dense_accuracy"] - 0.02
+    # ... beyond that it cannot
+    assert r["sparsity95_accuracy_tuned"] < r["dense_accuracy"] - 0.2
+    assert r["sparsity98_accuracy_tuned"] < 0.5
+
+
+def test_global_threshold_prunes_layers_unevenly(results):
+    r = results("pruning")
+    assert r["layer2_sparsity_90"] > r["layer1_sparsity_90"] + 0.2
+    assert r["layer2_sparsity_90"] > r["layer3_sparsity_90"]
+    assert r["layer2_sparsity_90"] > 0.9
+
+
+def test_masks_double_the_file_and_save_no_time(results):
+    r = results("pruning")
+    assert 1.9 < r["masked_size_ratio"] < 2.1
+    assert r["baked_kb"] == r["dense_kb"]
+    assert 0.4 < r["csr_size_ratio"] < 0.6          # 12 bytes per surviving weight
+    assert 0.6 < r["baked_speedup"] < 1.6           # dense kernels multiply zeros too
+
+
+def test_sparse_kernel_pays_only_at_high_sparsity(results):
+    r = results("pruning")
+    assert r["csr_layer_speedup_98"] > 2 * r["csr_layer_speedup_90"]
+    assert r["csr_layer_speedup_98"] > 3
+
+
+def test_structured_pruning_gives_real_speed(results):
+    r = results("pruning")
+    assert r["neurons256_speedup"] > 1.8
+    assert r["neurons128_speedup"] > r["neurons256_speedup"]
+    assert r["neurons64_speedup"] > r["neurons128_speedup"]
+    assert r["neurons256_kb"] < 0.35 * r["dense_kb"]
+    assert r["neurons256_accuracy_tuned"] >= r["dense_accuracy"] - 0.01
+    assert r["neurons64_accuracy_tuned"] < r["dense_accuracy"] - 0.1
+    for k in (256, 128, 64):
+        assert r[f"neurons{k}_accuracy_tuned"] > r[f"neurons{k}_accuracy"]

@@ -1,0 +1,45 @@
+"""Lesson tests for the quantization section.  Sizes are serialized bytes; speeds
+are CPU-time ratios with margins for a busy machine; accuracy moves in steps of 1/540."""
+
+
+def test_sixteen_bit_weights_halve_the_file_for_free(results):
+    r = results("quantization")
+    for name in ("fp16", "bf16"):
+        assert abs(r[f"{name}_kb"] / r["fp32_kb"] - 0.5) < 0.02
+        assert abs(r[f"{name}_accuracy"] - r["fp32_accuracy"]) <= 0.002
+    assert r["bf16_max_logit_error"] > r["fp16_max_logit_error"]   # fewer mantissa bits
+
+
+def test_int8_is_about_four_times_smaller_and_as_accurate(results):
+    r = results("quantization")
+    for name in ("dynamic", "static"):
+        assert 0.22 < r[f"{name}_onnx_kb"] / r["fp32_onnx_kb"] < 0.32
+        assert abs(r[f"{name}_accuracy"] - r["fp32_accuracy"]) <= 0.004
+        assert r[f"{name}_agreement"] >= 0.995
+        assert r[f"{name}_max_prob_change"] < 0.1
+    assert r["static_onnx_kb"] > r["dynamic_onnx_kb"]
+
+
+def test_int8_speed_depends_on_batch(results):
+    r = results("quantization")
+    for name in ("dynamic", "static"):
+        assert r[f"{name}_speedup_batch64"] > 1.4
+        assert r[f"{name}_speedup_batch1"] < r[f"{name}_speedup_batch64"]
+
+
+def test_per_channel_scales_and_bits(results):
+    r = results("quantization_bits")
+    for bits in (8, 4, 3, 2):
+        assert r[f"weight_error_channel_int{bits}"] < r[f"weight_error_tensor_int{bits}"]
+    assert r["weight_error_tensor_int4"] > 10 * r["weight_error_tensor_int8"]
+    assert r["ptq_channel_int3_accuracy"] >= r["float_accuracy"] - 0.01
+    # two bits break post-training quantization, per tensor worst
+    assert r["ptq_tensor_int2_accuracy"] < r["ptq_channel_int2_accuracy"] < r["float_accuracy"] - 0.05
+
+
+def test_qat_recovers_where_ptq_breaks(results):
+    r = results("quantization_bits")
+    assert r["qat_int2_accuracy"] >= r["float_accuracy"] - 0.01
+    assert r["qat_int2_accuracy"] > r["ptq_channel_int2_accuracy"] + 0.05
+    # not just the extra steps: float training for as long, then rounding, stays broken
+    assert r["longer_float_then_ptq_int2_accuracy"] < r["qat_int2_accuracy"] - 0.05

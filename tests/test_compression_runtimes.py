@@ -1,0 +1,25 @@
+"""Lesson tests for the runtimes section (CPU-time ratios with margins)."""
+
+
+def test_onnx_runtime_matches_eager(results):
+    r = results("runtimes")
+    assert r["max_abs_diff_batch1"] < 1e-5
+    assert r["max_abs_diff_batch64"] < 1e-5
+
+
+def test_onnx_runtime_is_faster_than_eager(results):
+    r = results("runtimes")
+    assert r["ort_speedup_batch1"] > 1.5
+    assert r["ort_speedup_batch64"] > 1.2
+    assert r["eager_aten_calls"] > 2 * r["ort_basic_nodes"]
+
+
+def test_extended_level_fuses_but_is_not_faster_here(results):
+    r = results("runtimes")
+    assert r["ort_basic_nodes"] == r["ort_none_nodes"]
+    assert r["ort_extended_nodes"] < r["ort_basic_nodes"]
+    assert r["SkipLayerNormalization_extended"] == r["LayerNormalization_basic"] == 4
+    assert r["LayerNormalization_extended"] == 0
+    assert r["Add_extended"] < r["Add_basic"]
+    assert r["extended_vs_basic_batch64"] > 1.1
+    assert r["extended_vs_basic_batch1"] > 1.0
