@@ -67,7 +67,7 @@ def test_scripts_are_named_linked_and_costed(site):
         rel = layout.rel(script)
         assert (site / rel).read_bytes() == script.read_bytes(), f"{rel} not copied"
         assert re.search(rf'<div class="scriptname">\s*<p><a href="{re.escape(rel)}">', text), rel
-    assert re.search(r"This build: ran in [\d.]+ s(, [\d.]+ s of CPU)?, peak memory \d+ MB", text)
+    assert re.search(r"This build:\s+ran\s+in\s+[\d.]+\s+s(,\s+[\d.]+\s+s\s+of\s+CPU)?,\s+peak\s+memory\s+\d+\s+MB", text)
 
 
 def test_images_are_files_sized_and_lazy(site):
