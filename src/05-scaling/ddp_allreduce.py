@@ -126,7 +126,7 @@ def worker(rank: int, world: int) -> None:
     # after round, so a burst of load from other jobs hits all of them alike.
     bufs = {n: torch.ones(n, device=dev) for n in SIZES}
     times = {n: [] for n in SIZES}
-    for i in range(3 + 15):                    # 3 warm-up rounds
+    for i in range(3 + 11):                    # 3 warm-up rounds
         for n in SIZES:
             dist.barrier()
             t0 = time.perf_counter()
@@ -146,17 +146,17 @@ def worker(rank: int, world: int) -> None:
         model(x).square().mean().backward()
 
     plain = make_model().to(dev)
-    steps["compute only"] = median_ms(lambda: step(plain), warmup=2, reps=7)
+    steps["compute only"] = median_ms(lambda: step(plain), warmup=2, reps=5)
 
     def step_then_allreduce():
         step(plain)
         grads = torch.cat([p.grad.reshape(-1) for p in plain.parameters()])
         dist.all_reduce(grads)                 # one message after the whole backward
 
-    steps["one all-reduce after backward"] = median_ms(step_then_allreduce, 2, 7)
+    steps["one all-reduce after backward"] = median_ms(step_then_allreduce, 2, 5)
     for cap in BUCKETS_MB:
         ddp = DDP(make_model().to(dev), bucket_cap_mb=cap)
-        steps[f"DDP bucket {cap} MB"] = median_ms(lambda: step(ddp), warmup=2, reps=7)
+        steps[f"DDP bucket {cap} MB"] = median_ms(lambda: step(ddp), warmup=2, reps=5)
         del ddp
     grad_bytes = sum(p.numel() * 4 for p in plain.parameters())
 
