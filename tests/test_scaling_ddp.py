@@ -83,8 +83,8 @@ def test_allreduce_latency_then_bandwidth(results):
 
 def test_communication_costs_cpu_on_gloo(results):
     r = results("ddp_allreduce")
-    assert r["step_serial_cpu_ms"] > 1.05 * r["step_compute_cpu_ms"]
-    assert r["step_bucket_25mb_cpu_ms"] > 1.05 * r["step_compute_cpu_ms"]
+    # averaged over five bucket sizes: single five-step medians are too noisy here
+    assert r["ddp_mean_cpu_over_compute"] > 1.1
 
 
 def test_projection(results):

@@ -49,6 +49,7 @@ def run_rank(rank: int, world: int, fn, args) -> None:
                             timeout=timedelta(seconds=60))
     try:
         fn(rank, world, *args)
+        dist.barrier()                 # nobody tears down while a partner still talks
     finally:
         dist.destroy_process_group()
 
@@ -198,6 +199,8 @@ def report(world, out, steps, grad_bytes) -> None:
         print(f"step_{key}_ms = {m:.1f}")
         print(f"step_{key}_iqr_ms = {iqr:.1f}")
         print(f"step_{key}_cpu_ms = {c:.1f}")
+    ddp_cpu = [c for label, (_, _, c) in steps.items() if label.startswith("DDP")]
+    print(f"ddp_mean_cpu_over_compute = {np.mean(ddp_cpu) / steps['compute only'][2]:.2f}")
     comm_ms = alpha + beta * grad_bytes
     print(f"allreduce_grads_model_ms = {comm_ms:.1f}")
 

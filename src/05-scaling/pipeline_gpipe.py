@@ -50,6 +50,7 @@ def run_rank(rank: int, world: int, fn, args) -> None:
                             timeout=timedelta(seconds=60))
     try:
         fn(rank, world, *args)
+        dist.barrier()                 # nobody tears down while a partner still talks
     finally:
         dist.destroy_process_group()
 
