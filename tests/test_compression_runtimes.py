@@ -21,5 +21,6 @@ def test_extended_level_fuses_but_is_not_faster_here(results):
     assert r["SkipLayerNormalization_extended"] == r["LayerNormalization_basic"] == 4
     assert r["LayerNormalization_extended"] == 0
     assert r["Add_extended"] < r["Add_basic"]
-    assert r["extended_vs_basic_batch64"] > 1.1
-    assert r["extended_vs_basic_batch1"] > 1.0
+    # slower at both batch sizes (measured 1.2 to 1.4 times the basic level's time)
+    assert r["extended_vs_basic_batch1"] > 1.1
+    assert r["extended_vs_basic_batch64"] > 1.05
