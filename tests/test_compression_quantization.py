@@ -6,7 +6,7 @@ def test_sixteen_bit_weights_halve_the_file_for_free(results):
     r = results("quantization")
     for name in ("fp16", "bf16"):
         assert abs(r[f"{name}_kb"] / r["fp32_kb"] - 0.5) < 0.02
-        assert abs(r[f"{name}_accuracy"] - r["fp32_accuracy"]) <= 0.002
+        assert r[f"{name}_accuracy"] == r["fp32_accuracy"]     # "exactly as many"
     assert r["bf16_max_logit_error"] > r["fp16_max_logit_error"]   # fewer mantissa bits
 
 
