@@ -38,5 +38,16 @@ def test_ttl_trades_hits_for_freshness(results):
         assert r[f"ttl{b}_stale"] >= r[f"ttl{a}_stale"]
     assert r["ttl10_stale"] < 0.02
     assert r["ttl300_stale"] > 0.2
-    # the hit rate saturates while staleness keeps climbing
+    # the hit rate saturates while staleness keeps climbing, simulated and in steady state
     assert (r["ttl1800_hit"] - r["ttl300_hit"]) < (r["ttl1800_stale"] - r["ttl300_stale"])
+    hit_gain = r["ttl1800_hit_steady"] - r["ttl300_hit_steady"]
+    assert hit_gain < 0.5 * (r["ttl1800_stale_steady"] - r["ttl300_stale_steady"])
+
+
+def test_ttl_closed_form_matches_simulation(results):
+    r = results("caching")
+    for ttl in (1, 10, 60):          # TTLs far shorter than the 600 s of simulated traffic
+        assert abs(r[f"ttl{ttl}_hit"] - r[f"ttl{ttl}_hit_steady"]) < 0.01
+        assert abs(r[f"ttl{ttl}_stale"] - r[f"ttl{ttl}_stale_steady"]) < 0.01
+    assert r["trace_seconds"] < 1800  # so at 1800 s nothing expired in the simulation
+    assert r["ttl1800_stale_steady"] > r["ttl1800_stale"] + 0.1

@@ -27,6 +27,6 @@ def test_high_temperatures_cost_accuracy_but_calibrate(results):
     r = results("distillation")
     for T in (4, 8):
         assert r[f"student_T{T}_gain"] < -2 * r[f"student_T{T}_gain_se"]
-    for T in (2, 4, 8):
-        assert r[f"student_T{T}_ece"] < 0.7 * r["student_hard_ece"]
+    for T in (2, 4, 8):          # the figure: less than half the hard-label student's
+        assert r[f"student_T{T}_ece"] < 0.5 * r["student_hard_ece"]
     assert r["student_T2_ece"] < 0.6 * r["student_hard_ece"]

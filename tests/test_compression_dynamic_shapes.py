@@ -14,8 +14,8 @@ def test_padding_waste_by_batching_scheme(results):
     assert r["bucketed_pad_share"] < 0.5 * r["random_pad_share"]
     assert r["bucketed_pad_share"] <= r["bucketed_fixed_pad_share"] < 0.5 * r["random_pad_share"]
     # padding costs time, though less than in proportion (fixed cost per call)
-    assert r["random_cpu_s"] > 1.3 * r["sorted_cpu_s"]
-    assert r["random_cpu_s"] > 1.3 * r["bucketed_fixed_cpu_s"]
+    assert r["random_cpu_s"] > 2 * r["sorted_cpu_s"]
+    assert r["random_cpu_s"] > 2 * r["bucketed_fixed_cpu_s"]       # "well under half"
     assert r["random_vs_sorted_time"] < r["random_vs_sorted_tokens"]
 
 

@@ -46,7 +46,7 @@ def test_separable_convolution(results):
     assert r["macs_ratio"] > 4
     # the multiply-add saving does not show up on the CPU clock
     assert r["time_ratio"] < r["macs_ratio"] / 2
-    assert r["time_ratio"] < 2.5
+    assert r["time_ratio"] < 1.6            # "little or no time" saved
     # a small accuracy cost, beyond the spread over seeds
     gap = r["standard_accuracy"] - r["separable_accuracy"]
     assert gap > max(r["standard_accuracy_sd"], r["separable_accuracy_sd"])

@@ -6,7 +6,7 @@ def test_sixteen_bit_weights_halve_the_file_for_free(results):
     r = results("quantization")
     for name in ("fp16", "bf16"):
         assert abs(r[f"{name}_kb"] / r["fp32_kb"] - 0.5) < 0.02
-        assert abs(r[f"{name}_accuracy"] - r["fp32_accuracy"]) <= 0.002
+        assert r[f"{name}_accuracy"] == r["fp32_accuracy"]     # "exactly as many"
     assert r["bf16_max_logit_error"] > r["fp16_max_logit_error"]   # fewer mantissa bits
 
 
@@ -14,7 +14,8 @@ def test_int8_is_about_four_times_smaller_and_as_accurate(results):
     r = results("quantization")
     for name in ("dynamic", "static"):
         assert 0.22 < r[f"{name}_onnx_kb"] / r["fp32_onnx_kb"] < 0.32
-        assert abs(r[f"{name}_accuracy"] - r["fp32_accuracy"]) <= 0.004
+        # "did not move beyond a single digit": one digit of 540 is 0.00185
+        assert abs(r[f"{name}_accuracy"] - r["fp32_accuracy"]) < 1.5 / 540
         assert r[f"{name}_agreement"] >= 0.995
         assert r[f"{name}_max_prob_change"] < 0.1
     assert r["static_onnx_kb"] > r["dynamic_onnx_kb"]
@@ -25,6 +26,7 @@ def test_int8_speed_depends_on_batch(results):
     for name in ("dynamic", "static"):
         assert r[f"{name}_speedup_batch64"] > 1.4
         assert r[f"{name}_speedup_batch1"] < r[f"{name}_speedup_batch64"]
+        assert r[f"{name}_speedup_batch1"] > 1.0         # smaller gains, still gains
 
 
 def test_per_channel_scales_and_bits(results):

@@ -21,5 +21,7 @@ def test_extended_level_fuses_but_is_not_faster_here(results):
     assert r["SkipLayerNormalization_extended"] == r["LayerNormalization_basic"] == 4
     assert r["LayerNormalization_extended"] == 0
     assert r["Add_extended"] < r["Add_basic"]
-    assert r["extended_vs_basic_batch64"] > 1.1
-    assert r["extended_vs_basic_batch1"] > 1.0
+    # slower at both batch sizes: 1.11 to 1.38 times the basic level's time at batch 1
+    # and 1.17 to 1.52 at batch 64 over seven runs, four of them beside a heavy script
+    assert r["extended_vs_basic_batch1"] > 1.05
+    assert r["extended_vs_basic_batch64"] > 1.05

@@ -5,8 +5,9 @@ Model: token embedding, two transformer encoder layers (width 128, 4 heads,
 feed-forward 256), mean pooling and a linear head over 10 classes, with random
 weights (speed and agreement do not depend on the weight values).  It is
 exported once with torch.onnx.export and run by ONNX Runtime with its graph
-optimizations off, at the basic level and at the extended level.  Median CPU time per call after warm-up, one
-thread, at batch 1 and 64 of sequences of 32 tokens.
+optimizations off, at the basic level and at the extended level.  Median CPU
+time per call after warm-up, one thread, at batch 1 and 64 of sequences of 32
+tokens; the four ways of running the model take turns, call by call.
 """
 import tempfile
 import time
@@ -77,28 +78,33 @@ sessions = {label: session(level, WORK / f"{label}.onnx") for label, level in LE
 name = sessions["ort_none"].get_inputs()[0].name
 
 
-def median_ms(run, calls):
+def median_ms(runs, calls):
+    """Median CPU time per call of each runner; the runners take turns, call by call,
+    so that a busy machine slows them alike and none gains from going first."""
     for _ in range(10):
-        run()
-    times = np.empty(calls)
+        for run in runs.values():
+            run()
+    times = {label: np.empty(calls) for label in runs}
     for i in range(calls):
-        start = time.process_time()
-        run()
-        times[i] = time.process_time() - start
-    return np.median(times) * 1e3
+        for label, run in runs.items():
+            start = time.process_time()
+            run()
+            times[label][i] = time.process_time() - start
+    return {label: np.median(t) * 1e3 for label, t in times.items()}
 
 
 ms = {}
 for b, x in tokens.items():
     calls = 200 if b == 1 else 30
+    feed = {name: x.numpy()}
+    runs = {"eager": lambda: model(x)}
+    for label, sess in sessions.items():
+        runs[label] = lambda sess=sess: sess.run(None, feed)
     with torch.inference_mode():
         eager_out = model(x).numpy()
-        ms[("eager", b)] = median_ms(lambda: model(x), calls)
-    feed = {name: x.numpy()}
-    worst = 0.0
-    for label, sess in sessions.items():
-        worst = max(worst, np.abs(sess.run(None, feed)[0] - eager_out).max())
-        ms[(label, b)] = median_ms(lambda: sess.run(None, feed), calls)
+        worst = max(np.abs(sess.run(None, feed)[0] - eager_out).max() for sess in sessions.values())
+        for label, value in median_ms(runs, calls).items():
+            ms[(label, b)] = value
     print(f"max_abs_diff_batch{b} = {worst:.1e}")
     for label in ["eager", *LEVELS]:
         print(f"{label}_batch{b}_ms = {ms[(label, b)]:.3f}")
