@@ -30,3 +30,13 @@ def test_small_beta_collapses_the_outputs(results):
     assert r["dpo_beta0p03_kl"] > 10 * r["dpo_beta1_kl"]
     # beta = 1 keeps most of the reference's variety
     assert r["dpo_beta1_distinct_share"] > 0.8 * r["sft_distinct_share"]
+
+
+def test_trained_policies_approach_the_exact_optimum(results):
+    r = results("dpo_tiny")
+    for b in ["1", "0p3"]:
+        # "within a few points" of the optimum's win rate ...
+        assert abs(r[f"dpo_beta{b}_win_rate"] - r[f"optimum_beta{b}_win_rate"]) < 0.03
+        # ... "but moved further from the reference"
+        assert r[f"dpo_beta{b}_kl"] > r[f"optimum_beta{b}_kl"]
+    assert r["optimum_beta0p3_kl"] > r["optimum_beta1_kl"]

@@ -7,7 +7,8 @@ def test_semantic_ids_collide_more_but_mean_something(results):
     assert r["semantic256_vocab"] == r["hashed256_vocab"] == 512
     assert r["semantic256_collisions"] > r["hashed256_collisions"] + 0.05
     assert r["semantic256_first_token_purity"] > 0.9
-    assert r["hashed256_first_token_purity"] < 10 * r["chance_purity"]
+    # a hashed token is only lucky: above one group's share, far below semantic
+    assert r["chance_purity"] < r["hashed256_first_token_purity"] < 10 * r["chance_purity"]
     assert r["semantic256_first_token_purity"] > 10 * r["hashed256_first_token_purity"]
 
 

@@ -136,7 +136,7 @@ left.plot(recalls, [100 * (1 - r[1]) for r in rows], "s--", color="#999999",
           label="candidates missed")
 for r in rows:
     left.annotate(f"nprobe={r[0]}", (r[1], r[3]), textcoords="offset points",
-                  xytext=(4, 6) if r[0] < 32 else (-14, 10 if r[0] == 32 else -14),
+                  xytext=(4, 6) if r[0] < 32 else (-44 if r[0] == 32 else -14, -14),
                   fontsize=7)
 left.axhline(TARGET, color="#b5523b", ls=":", lw=1, label=f"target {TARGET:.0f}%")
 left.set_xlabel(f"candidate recall@{K} against exact search")

@@ -164,6 +164,46 @@ for beta in [0.03, 0.1, 0.3, 1.0]:
 # Aligning a language model to preferences:4 ends here
 
 # [[file:../../primer.org::*Aligning a language model to preferences][Aligning a language model to preferences:5]]
+# 6. The exact optimum pi* = pi_ref exp(score / beta) / Z, by dynamic programming.
+with torch.no_grad():
+    ref_tables = np.stack([torch.softmax(sft.out(sft.tok(torch.arange(VOCAB + 1))
+                                                 + sft.pos(torch.tensor(t))), -1).double().numpy()
+                           for t in range(LENGTH)])        # [position, previous, next]
+gain = np.zeros(VOCAB)
+gain[3], gain[7] = 1.0, -1.0
+
+
+def score_distribution(tables):
+    """P(score = s) for s = -8..8 under a chain with these transition tables."""
+    mass = np.zeros((VOCAB + 1, 2 * LENGTH + 1))
+    mass[BOS, LENGTH] = 1.0
+    for t in range(LENGTH):
+        step = np.zeros_like(mass)
+        for b in range(VOCAB):
+            step[b] = np.roll(mass, int(gain[b]), axis=1).T @ tables[t][:, b]
+        mass = step
+    return mass.sum(0)
+
+
+ref_dist = score_distribution(ref_tables)
+for beta in [0.3, 1.0]:
+    log_z = np.zeros(VOCAB)                       # log Z of the remaining positions
+    tables = np.empty_like(ref_tables)
+    for t in reversed(range(LENGTH)):
+        w = np.log(ref_tables[t]) + gain / beta + log_z
+        top = w.max(1, keepdims=True)
+        log_z_all = (top + np.log(np.exp(w - top).sum(1, keepdims=True)))[:, 0]
+        tables[t] = np.exp(w - log_z_all[:, None])
+        log_z = log_z_all[:VOCAB]
+    dist = score_distribution(tables)
+    mean = dist @ np.arange(-LENGTH, LENGTH + 1)
+    below = np.concatenate([[0.0], np.cumsum(ref_dist)[:-1]])
+    tag = f"optimum_beta{beta:g}".replace(".", "p")
+    print(f"{tag}_win_rate = {dist @ (below + 0.5 * ref_dist):.3f}")
+    print(f"{tag}_kl = {mean / beta - log_z_all[BOS]:.3f}")
+# Aligning a language model to preferences:5 ends here
+
+# [[file:../../primer.org::*Aligning a language model to preferences][Aligning a language model to preferences:6]]
 fig, ax = plt.subplots(figsize=(6, 3.8))
 ax.plot([c[2] for c in curve], [c[1] for c in curve], "o-", color="#4a7a96")
 for beta, w, kl in curve:
@@ -177,4 +217,4 @@ ax.set_ylabel("win rate against the SFT model")
 ax.set_title("DPO: preference bought with distance from the reference")
 fig.tight_layout()
 fig.savefig(IMG / "dpo_tiny.png", dpi=120)
-# Aligning a language model to preferences:5 ends here
+# Aligning a language model to preferences:6 ends here
