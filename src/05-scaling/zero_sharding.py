@@ -36,9 +36,7 @@ def free_port() -> int:
 def run_rank(rank: int, world: int, fn, args) -> None:
     """Join the process group, run fn(rank, world, *args), always leave the group."""
     torch.set_num_threads(1)
-    backend = "nccl" if torch.cuda.is_available() else "gloo"
-    if backend == "nccl":
-        torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", rank)))
+    backend = "gloo"           # this program keeps its tensors on the CPU: no NCCL
     dist.init_process_group(backend, rank=rank, world_size=world,
                             timeout=timedelta(seconds=60))
     try:
