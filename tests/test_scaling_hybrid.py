@@ -16,6 +16,11 @@ def test_margin_matters(results):
     r = results("hybrid_plan")
     assert r["gpt39p1b_chosen_p_all_memory"] < r["gpt39p1b_chosen_p"]
     assert r["gpt1008b_chosen_p_all_memory"] < r["gpt1008b_chosen_p"]
+    # the next smaller stage count is rejected, narrowly for the 1-trillion model
+    # (within 5 % of the usable memory) and clearly for the 39.1-billion one
+    usable = r["usable_gb"]
+    assert usable < r["gpt1008b_memory_gb_next_fewer_p"] < 1.05 * usable
+    assert r["gpt39p1b_memory_gb_next_fewer_p"] > 1.1 * usable
 
 
 def test_traffic_ordering(results):

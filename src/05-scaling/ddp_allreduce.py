@@ -54,16 +54,23 @@ def run_rank(rank: int, world: int, fn, args) -> None:
         dist.destroy_process_group()
 
 
+def run_and_exit(rank: int, world: int, fn, args) -> None:
+    """Run one rank, then leave without the interpreter's teardown, where gloo's
+    threads could still abort a finished rank (2 of 14 torchrun runs here)."""
+    run_rank(rank, world, fn, args)
+    print(end="", flush=True)
+    os._exit(0)
+
+
 def launch(fn, *args, world: int = 2) -> None:
     """Under torchrun (RANK set) this process is one rank.  Otherwise start `world`
     ranks with the spawn method and stop all of them if one fails or we are killed."""
     if "RANK" in os.environ:
-        run_rank(int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), fn, args)
-        return
+        run_and_exit(int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), fn, args)
     os.environ["MASTER_ADDR"] = "127.0.0.1"
     os.environ["MASTER_PORT"] = str(free_port())
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=run_rank, args=(r, world, fn, args), daemon=True)
+    procs = [ctx.Process(target=run_and_exit, args=(r, world, fn, args), daemon=True)
              for r in range(world)]
 
     def stop(signum, frame):

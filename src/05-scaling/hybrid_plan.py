@@ -72,9 +72,16 @@ for name, billions, layers, d, heads, gpus, batch, t_pub, p_pub in published:
         print(f"{name}_{k}_gb_per_step = {v:.2f}")
     t_full, p_full, _ = plan(layers, d, heads, gpus, usable=1.0)
     print(f"{name}_chosen_p_all_memory = {p_full}")
+    # the closest rejected split: same t, the next smaller stage count
+    fewer = [q for q in range(1, p) if layers % q == 0 and gpus % (t * q) == 0]
+    if fewer:
+        print(f"{name}_next_fewer_p = {max(fewer)}")
+        print(f"{name}_memory_gb_next_fewer_p = "
+              f"{memory_gb(layers, d, heads, t, max(fewer)):.1f}")
     matches += (t, p) == (t_pub, p_pub)
 print(f"matches = {matches}")
 print(f"usable_share = {USABLE}")
+print(f"usable_gb = {USABLE * DEVICE_GB:.0f}")
 # Without model parallelism, what would the 1-trillion model need per device?
 print(f"gpt1008b_state_per_device_dp_only_gb = {16 * params(128, 25600) / 1e9:.0f}")
 # Hybrid parallelism: putting the pieces together:1 ends here

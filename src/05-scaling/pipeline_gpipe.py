@@ -43,9 +43,7 @@ def free_port() -> int:
 def run_rank(rank: int, world: int, fn, args) -> None:
     """Join the process group, run fn(rank, world, *args), always leave the group."""
     torch.set_num_threads(1)
-    backend = "nccl" if torch.cuda.is_available() else "gloo"
-    if backend == "nccl":
-        torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", rank)))
+    backend = "gloo"           # this program keeps its tensors on the CPU: no NCCL
     dist.init_process_group(backend, rank=rank, world_size=world,
                             timeout=timedelta(seconds=60))
     try:
@@ -55,16 +53,23 @@ def run_rank(rank: int, world: int, fn, args) -> None:
         dist.destroy_process_group()
 
 
+def run_and_exit(rank: int, world: int, fn, args) -> None:
+    """Run one rank, then leave without the interpreter's teardown, where gloo's
+    threads could still abort a finished rank (2 of 14 torchrun runs here)."""
+    run_rank(rank, world, fn, args)
+    print(end="", flush=True)
+    os._exit(0)
+
+
 def launch(fn, *args, world: int = 2) -> None:
     """Under torchrun (RANK set) this process is one rank.  Otherwise start `world`
     ranks with the spawn method and stop all of them if one fails or we are killed."""
     if "RANK" in os.environ:
-        run_rank(int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), fn, args)
-        return
+        run_and_exit(int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), fn, args)
     os.environ["MASTER_ADDR"] = "127.0.0.1"
     os.environ["MASTER_PORT"] = str(free_port())
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=run_rank, args=(r, world, fn, args), daemon=True)
+    procs = [ctx.Process(target=run_and_exit, args=(r, world, fn, args), daemon=True)
              for r in range(world)]
 
     def stop(signum, frame):
