@@ -1,7 +1,6 @@
 """The runner's sandbox: a script writes only its own places, reaches only itself over
 the network, takes its whole process tree with it, and is stopped at its limits."""
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -177,11 +176,6 @@ def test_cpu_budget_stops_a_spinner_and_wall_limit_stops_a_hang(book):
     assert r.status == "timeout" and "wall" in r.why and r.wall < 20
     meta = json.loads((book.run_dir / "hang.json").read_text())
     assert meta["status"] == "timeout"
-
-
-def _burn():
-    while True:
-        pass
 
 
 def test_a_script_slowed_by_a_busy_machine_is_not_killed(book):
