@@ -68,12 +68,12 @@ bench: $(STAMP) ## time tangling, a no-op make, a forced parallel run against it
 stress: $(STAMP) ## re-run the clock-reading scripts on a busy machine and check their lessons
 	@$(PY) utils/stress.py
 
-detangle: $(STAMP) ## write a hand edit in FILE=src/NAME.py back into primer.org
-	@test -n "$(FILE)" || { echo "usage: make detangle FILE=src/NAME.py"; exit 2; }
+detangle: $(STAMP) ## write hand edits in FILE="src/NN-chapter/NAME.py ..." back into primer.org
+	@test -n "$(FILE)" || { echo "usage: make detangle FILE=\"src/NN-chapter/NAME.py ...\""; exit 2; }
 	@$(PY) utils/detangle.py $(FILE)
 
-discard: $(STAMP) ## throw away a hand edit in FILE=src/NAME.py (re-tangle it)
-	@test -n "$(FILE)" || { echo "usage: make discard FILE=src/NAME.py"; exit 2; }
+discard: $(STAMP) ## throw away a hand edit in FILE=src/NN-chapter/NAME.py (re-tangle it)
+	@test -n "$(FILE)" || { echo "usage: make discard FILE=src/NN-chapter/NAME.py"; exit 2; }
 	@$(PY) utils/tangle.py $(ORG) --discard $(FILE)
 
 clean: ## remove build outputs (keeps .venv, src/ and img/)
