@@ -29,6 +29,6 @@ def test_1f1b_bounds_live_activations(results):
 
 def test_wall_clock_includes_what_the_formula_leaves_out(results):
     r = results("pipeline_gpipe")
-    assert r["gpipe_m16_wall_bubble"] > r["gpipe_m16_replay_bubble"]
-    # and, unlike the replayed bubble, it grows with the number of micro-batches
-    assert r["gpipe_m16_wall_bubble"] > r["gpipe_m1_wall_bubble"]
+    # message costs and lost cores only add idle time: the wall clock's bubble sits
+    # above the replay's, and both above the formula's
+    assert r["gpipe_m16_wall_bubble"] > r["gpipe_m16_replay_bubble"] > r["theory_m16_bubble"]

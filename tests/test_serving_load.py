@@ -63,8 +63,14 @@ def test_latency_knee_and_throughput_ceiling(results):
 
 def test_littles_law_holds_on_measured_numbers(results):
     r = results("serving_load")
-    # L is sampled at discrete instants over short phases: a 15 % band is its error, not slack
-    assert 0.85 < r["little_ratio_min"] <= r["little_ratio_max"] < 1.15
+    # where the queue holds two or more requests, the time-averaged count agrees
+    # with lambda * W to within the error of counting every 5 ms
+    assert r["little_phases_checked"] >= 6
+    assert 0.9 < r["little_ratio_min"] <= r["little_ratio_max"] < 1.1
+    # the light phases (at 20 % load, L is about half a request) only coarsely
+    assert r["little_light_phases"] + r["little_phases_checked"] == 12
+    if r["little_light_phases"]:
+        assert 0.7 < r["little_light_ratio_pooled"] < 1.4
 
 
 def test_closed_loop_hides_the_stalls(results):

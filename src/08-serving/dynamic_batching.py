@@ -118,8 +118,9 @@ def watch_parent(parent: int) -> None:
 def run_server(port: int, artifact: Path, parent: int) -> None:
     threadpool_limits(1)
     threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
+    # idle connections outlive the client pool's 5 s, so none closes under a request
     uvicorn.run(build_app(artifact), host="127.0.0.1", port=port, log_level="warning",
-                access_log=False)
+                access_log=False, timeout_keep_alive=30)
 # Dynamic batching:1 ends here
 
 # [[file:../../primer.org::*Dynamic batching][Dynamic batching:2]]
