@@ -15,6 +15,8 @@ import os
 import signal
 import socket
 import sys
+import threading
+import time
 from datetime import timedelta
 
 import torch
@@ -47,9 +49,18 @@ def run_rank(rank: int, world: int, fn, args) -> None:
         dist.destroy_process_group()
 
 
-def run_and_exit(rank: int, world: int, fn, args) -> None:
+def exit_with_parent(parent: int) -> None:
+    """Stop this rank as soon as its launcher is gone (killed with SIGKILL, say),
+    even while it waits in a collective for a partner that will never answer."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
+
+
+def run_and_exit(rank: int, world: int, fn, args, parent: int) -> None:
     """Run one rank, then leave without the interpreter's teardown, where gloo's
     threads could still abort a finished rank (2 of 14 torchrun runs here)."""
+    threading.Thread(target=exit_with_parent, args=(parent,), daemon=True).start()
     run_rank(rank, world, fn, args)
     print(end="", flush=True)
     os._exit(0)
@@ -59,12 +70,13 @@ def launch(fn, *args, world: int = 2) -> None:
     """Under torchrun (RANK set) this process is one rank.  Otherwise start `world`
     ranks with the spawn method and stop all of them if one fails or we are killed."""
     if "RANK" in os.environ:
-        run_and_exit(int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), fn, args)
+        run_and_exit(int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), fn, args,
+                     os.getppid())
     os.environ["MASTER_ADDR"] = "127.0.0.1"
     os.environ["MASTER_PORT"] = str(free_port())
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=run_and_exit, args=(r, world, fn, args), daemon=True)
-             for r in range(world)]
+    procs = [ctx.Process(target=run_and_exit, args=(r, world, fn, args, os.getpid()),
+                         daemon=True) for r in range(world)]
 
     def stop(signum, frame):
         raise SystemExit(128 + signum)
