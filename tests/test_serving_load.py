@@ -65,12 +65,12 @@ def test_littles_law_holds_on_measured_numbers(results):
     r = results("serving_load")
     # where the queue holds two or more requests, the time-averaged count agrees
     # with lambda * W to within the error of counting every 5 ms
-    assert r["little_phases_checked"] >= 6
+    assert r["little_phases_checked"] >= 2         # the overload phases at least
     assert 0.9 < r["little_ratio_min"] <= r["little_ratio_max"] < 1.1
     # the light phases (at 20 % load, L is about half a request) only coarsely
-    assert r["little_light_phases"] + r["little_phases_checked"] == 12
+    assert r["little_light_phases"] + r["little_phases_checked"] == 10
     if r["little_light_phases"]:
-        assert 0.7 < r["little_light_ratio_pooled"] < 1.4
+        assert 0.8 < r["little_light_ratio_pooled"] < 1.25
 
 
 def test_closed_loop_hides_the_stalls(results):

@@ -51,7 +51,8 @@ IMG = Path(__file__).resolve().parents[2] / "img" / "08-serving"
 MAX_BATCH = 64                     # rows per request the service accepts
 FEATURES = ["age", "sessions_7d", "minutes_since_last", "basket_value"]
 STALL_EVERY_S, STALL_MS = 2.0, 300  # injected pause in the coordinated-omission test
-LOADS = [0.2, 0.5, 0.7, 0.85, 0.95, 2.0]   # offered load / measured capacity
+MODEL_PAD_MS = 6                    # fixed, CPU-free part of each request's service time
+LOADS = [0.2, 0.5, 0.85, 0.95, 2.0]        # offered load / measured capacity
 PHASE_S = 1.5                      # seconds of arrivals per load and pass
 SEEN = {}                          # status code -> responses the client received
 
@@ -131,6 +132,9 @@ def build_app(artifact_dir: Path) -> FastAPI:
                                                                r.device == "web"]
                           for r in req.rows], dtype=float)
             p = state["model"].predict_proba(X)[:, 1]
+            # A stand-in for a heavier model: a fixed wait that other jobs on the
+            # machine cannot stretch, so the capacity stays put while they run.
+            time.sleep(MODEL_PAD_MS / 1e3)
         took = time.perf_counter() - start
         model_seconds.observe(took)
         requests_total.labels(status="200").inc()

@@ -4,6 +4,8 @@
 -- * A script's output (`#+begin_scriptoutput`) becomes `#output-box(...)[…]`
 --   (utils/styles/header.typ) and its text a raw block of language `output`, so it
 --   is drawn unlike code; a short one is kept on one page.
+-- * A script's name above its first block (`#+begin_scriptname`) becomes
+--   `#script-name[…]`: a small label kept on the page of the code it names.
 -- * A top-level heading with no subheadings (the preface, the references) and a
 --   heading marked `unnumbered` get no number.
 local SHORT = 25
@@ -20,6 +22,12 @@ local function raw(text)
 end
 
 function Div(div)
+  if div.classes:includes("scriptname") then
+    local out = pandoc.Blocks { raw("#script-name[") }
+    out:extend(div.content)
+    out:insert(raw("]"))
+    return out
+  end
   if not div.classes:includes("scriptoutput") then
     return nil
   end
