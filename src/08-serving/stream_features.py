@@ -33,7 +33,9 @@ LATENESS_S = [0, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, math.inf]
 class WindowedCountSum:
     """A feature definition: per `key`, over tumbling windows of event time of
     `window_s` seconds, the number of events and the sum of `value`.  Both engines
-    below read their window boundaries and aggregations from this one object."""
+    take the window boundaries and the aggregation from this one object: `add`
+    folds in one event (the streaming form), `batch` applies the same count and
+    sum to a whole table."""
     key: str
     value: str
     window_s: int
