@@ -211,7 +211,8 @@ def experiment(url_base: str, rng) -> dict:
     for b, w in SETTINGS:
         tag = f"b{b}_w{w:g}"
         configure(b, w)
-        cap = asyncio.run(saturate(url, bodies, 64, 0.8))
+        # other work on the machine can only lower it: the better of two runs counts
+        cap = max(asyncio.run(saturate(url, bodies, 64, 0.6)) for _ in range(2))
         configure(b, w)                                            # resets the counters
         rec, t0 = asyncio.run(open_loop(url, bodies, heavy, 1.5, rng))
         st = httpx.get(url_base + "/admin/stats", timeout=10.0).json()
