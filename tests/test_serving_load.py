@@ -58,7 +58,9 @@ def test_latency_knee_and_throughput_ceiling(results):
         assert r[f"rho200_{key}"] > r[f"rho020_{key}"]
     # the models' ratio is the steady-state one, larger than any short phase shows
     assert r["mm1_mean_ratio_rho095_vs_rho020"] > r["md1_mean_ratio_rho095_vs_rho020"] > 5
-    assert r["mean_over_mm1_min"] <= r["mean_over_mm1_max"]
+    # "the client, the HTTP stack and the network add a fixed delay the models do not
+    # have, which dominates at light load": the measured mean is above M/D/1 there
+    assert r["rho020_mean_ms"] > r["rho020_md1_mean_ms"]
 
 
 def test_littles_law_holds_on_measured_numbers(results):
