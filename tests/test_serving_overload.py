@@ -41,7 +41,8 @@ def test_without_protection_overload_blows_the_tail(results):
     assert r["plain_rho200_share_model"] == 1          # it answers everyone ...
     assert r["plain_rho200_model_p99_ms"] > 3 * r["sla_ms"]   # ... far too late
     assert r["plain_p99_over_sla"] > 3
-    assert r["plain_rho200_share_within_sla"] < 0.3
+    # "almost all of them too late" (a simulation of the 1.2 s phase gives 0.18)
+    assert r["plain_rho200_share_within_sla"] < 0.25
     assert r["plain_rho200_model_p50_ms"] > r["sla_ms"]
 
 
