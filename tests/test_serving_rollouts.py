@@ -73,7 +73,9 @@ def test_guard_false_rollback_rate_is_the_designed_one(results):
     # the good version, below p0, is rolled back less often than the design rate
     assert r["good_error"] < r["guard_p0"]
     assert r["guard_mc_false_rollback_good_version"] < r["guard_exact_false_rollback"]
-    # the peeking rule rolls good versions back many times more often
+    # the peeking rule rolls good versions back many times more often, and far more
+    # often than the 2.3 % of a single look at two standard errors
+    assert r["guard_naive_mc_false_rollback"] > 4 * 0.0228
     assert r["guard_naive_mc_false_rollback"] > 5 * r["guard_mc_false_rollback"]
     assert r["guard_naive_mc_false_rollback_good_version"] > 5 * max(
         r["guard_mc_false_rollback_good_version"], 1 / r["simulated_canaries"])
