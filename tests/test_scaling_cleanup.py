@@ -17,37 +17,10 @@ import uuid
 import pytest
 
 from conftest import ROOT
+from leftovers import VAR, alive, carrying
 
 SCRIPTS = ["ddp_allreduce", "ddp_equivalence", "grad_accumulation", "pipeline_gpipe",
            "tensor_parallel", "zero_sharding"]
-
-
-def carrying(marker: str) -> list:
-    """PIDs whose environment holds PRIMER_CLEANUP_MARKER=marker."""
-    needle = f"PRIMER_CLEANUP_MARKER={marker}".encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) != os.getpid():
-            try:
-                with open(f"/proc/{entry}/environ", "rb") as f:
-                    if needle in f.read().split(b"\0"):
-                        found.append(int(entry))
-            except OSError:
-                pass
-    return found
-
-
-def alive(pids: list) -> list:
-    """Those of pids that still run (a zombie has finished: it only waits to be reaped)."""
-    out = []
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                if f.read().rsplit(")", 1)[1].split()[0] != "Z":
-                    out.append(pid)
-        except OSError:
-            pass
-    return out
 
 
 def ranks(pids: list) -> list:
@@ -73,7 +46,7 @@ def kill_mid_run(name: str, sig: signal.Signals, cwd) -> tuple[list, list]:
     partner stopped it would wait in a collective or in the rendezvous until the
     process group's 60-second timeout."""
     marker = uuid.uuid4().hex
-    env = dict(os.environ, PRIMER_CLEANUP_MARKER=marker, OMP_NUM_THREADS="1")
+    env = dict(os.environ, **{VAR: marker}, OMP_NUM_THREADS="1")
     for key in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT", "LOCAL_RANK"):
         env.pop(key, None)
     script = ROOT / "src" / "05-scaling" / f"{name}.py"

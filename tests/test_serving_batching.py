@@ -2,8 +2,18 @@
 
 Latencies come from a real server on a shared machine: ratios and thresholds
 have wide margins, and the overload is twice the unbatched capacity so that the
-difference between the settings is far outside the noise.
+difference between the settings is far outside the noise.  No process of the
+script (the driver, its server) outlives it, however it ends.
 """
+import signal
+import sys
+
+import pytest
+
+from conftest import ROOT
+from leftovers import left_after_signal
+
+SCRIPT = ROOT / "src" / "08-serving" / "dynamic_batching.py"
 
 
 def test_the_model_scores_a_batch_for_the_price_of_a_row(results):
@@ -42,3 +52,10 @@ def test_waiting_costs_latency_at_light_load(results):
     assert r["b64_w15_light_queue_wait_ms"] > 7.5
     assert r["b1_w0_light_queue_wait_ms"] < 5
     assert r["light_queue_wait_cost_largest_batch_ms"] > 5
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_no_server_outlives_the_script(tmp_path, sig):
+    # stopped once its server runs (the script and the server carry the marker)
+    left = left_after_signal([sys.executable, str(SCRIPT)], sig, tmp_path)
+    assert left == [], f"left over after {sig.name}"

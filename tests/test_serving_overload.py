@@ -5,17 +5,13 @@ The service time is a fixed, awaited pad, so the capacity hardly moves on a busy
 machine; latencies still carry the machine's noise, so the thresholds are ratios
 to the SLA with wide margins, and each phase is run twice in opposite orders.
 """
-import os
 import signal
-import subprocess
 import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
+from leftovers import left_after_signal
 
 SCRIPT = ROOT / "src" / "08-serving" / "overload_shedding.py"
 POLICIES = ["plain", "shed", "deadline"]
@@ -104,40 +100,8 @@ def test_a_cached_fallback_beats_the_default(results):
     assert 0 < r["fallback_cache_mean_abs_error"] < r["default_instead_of_cache_mean_abs_error"]
 
 
-def marked(marker: str) -> list:
-    """PIDs whose command line contains `marker`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
-                    found.append(int(entry.name))
-            except OSError:
-                pass
-    return found
-
-
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
 def test_no_server_outlives_the_script(tmp_path, sig):
-    marker = f"overload-test-{uuid.uuid4().hex}"
-    driver = subprocess.Popen([sys.executable, str(SCRIPT), "--serve-only", "--marker", marker],
-                              cwd=tmp_path, stdout=subprocess.PIPE, text=True)
-    try:
-        deadline = time.time() + 100
-        line = ""
-        while time.time() < deadline and "serving http" not in line:
-            line = driver.stdout.readline()
-            assert line or driver.poll() is None, "the script exited before serving"
-        assert "serving http" in line
-        assert len(marked(marker)) >= 2            # the script and its server
-        driver.send_signal(sig)
-        driver.wait(30)
-        deadline = time.time() + 15
-        while marked(marker) and time.time() < deadline:
-            time.sleep(0.2)
-        assert marked(marker) == [], f"left over after {sig.name}"
-    finally:
-        for pid in marked(marker):
-            os.kill(pid, signal.SIGKILL)
-        if driver.poll() is None:
-            driver.kill()
+    left = left_after_signal([sys.executable, str(SCRIPT), "--serve-only"], sig, tmp_path,
+                             ready="serving http")
+    assert left == [], f"left over after {sig.name}"
