@@ -51,6 +51,7 @@ IMG = Path(__file__).resolve().parents[2] / "img" / "08-serving"
 MAX_BATCH = 64                     # rows per request the service accepts
 FEATURES = ["age", "sessions_7d", "minutes_since_last", "basket_value"]
 STALL_EVERY_S, STALL_MS = 2.0, 300  # injected pause in the coordinated-omission test
+STALL_RUN_S = 5.0                   # seconds each generator runs against the pauses
 MODEL_PAD_MS = 6                    # fixed, CPU-free part of each request's service time
 LOADS = [0.2, 0.5, 0.85, 0.95, 2.0]        # offered load / measured capacity
 PHASE_S = 1.5                      # seconds of arrivals per load and pass
@@ -81,7 +82,8 @@ def build_app(artifact_dir: Path) -> FastAPI:
                               buckets=[.001, .002, .005, .01, .02, .05, .1, .2, .5, 1],
                               registry=registry)
     in_flight = Gauge("predict_in_flight", "requests inside the handler", registry=registry)
-    state = {"stall_every_s": 0.0, "stall_s": 0.0, "last_stall": time.perf_counter()}
+    state = {"stall_every_s": 0.0, "stall_s": 0.0, "last_stall": time.perf_counter(),
+             "stalls": 0}
 
     @asynccontextmanager
     async def lifespan(app):
@@ -115,9 +117,12 @@ def build_app(artifact_dir: Path) -> FastAPI:
     @app.post("/admin/stall")
     async def stall(every_s: float = 0.0, ms: float = 0.0):
         """Fault injection for the experiment: block the server for `ms` once every
-        `every_s` seconds, like a garbage-collection pause.  Not for production."""
-        state.update(stall_every_s=every_s, stall_s=ms / 1e3, last_stall=time.perf_counter())
-        return {"every_s": every_s, "ms": ms}
+        `every_s` seconds, like a garbage-collection pause.  Not for production.
+        Each call restarts the clock and answers how many pauses the last setting made."""
+        done = state["stalls"]
+        state.update(stall_every_s=every_s, stall_s=ms / 1e3, last_stall=time.perf_counter(),
+                     stalls=0)
+        return {"every_s": every_s, "ms": ms, "pauses_before": done}
 
     @app.post("/predict")
     async def predict(req: PredictRequest, response: Response):
@@ -128,6 +133,7 @@ def build_app(artifact_dir: Path) -> FastAPI:
             if state["stall_s"] and start - state["last_stall"] > state["stall_every_s"]:
                 time.sleep(state["stall_s"])
                 state["last_stall"] = time.perf_counter()
+                state["stalls"] += 1
             X = np.array([[getattr(r, f) for f in FEATURES] + [r.device == "ios",
                                                                r.device == "web"]
                           for r in req.rows], dtype=float)
@@ -383,14 +389,20 @@ def experiment(server: Server, rows: list, rng) -> dict:
         passes.append(runs)
     after = saturate(url, bodies)
     # Coordinated omission: the same pauses, measured by two kinds of generator.
-    httpx.post(server.url + "/admin/stall", params={"every_s": STALL_EVERY_S, "ms": STALL_MS})
-    paced, corrected = asyncio.run(paced_closed_loop(url, bodies, 0.4 * before, 5.0))
-    rec, _, _ = asyncio.run(open_loop(url, bodies, 0.4 * before, 5.0,
+    # The pause clock restarts with each run, so both runs see the same number of
+    # pauses at the same moments (at 2.0 s and about 4.3 s of the 5 s).
+    stall = dict(every_s=STALL_EVERY_S, ms=STALL_MS)
+    httpx.post(server.url + "/admin/stall", params=stall)
+    paced, corrected = asyncio.run(paced_closed_loop(url, bodies, 0.4 * before, STALL_RUN_S))
+    pauses = [httpx.post(server.url + "/admin/stall", params=stall).json()["pauses_before"]]
+    rec, _, _ = asyncio.run(open_loop(url, bodies, 0.4 * before, STALL_RUN_S,
                                       int(before * 2) + 50, rng))
-    httpx.post(server.url + "/admin/stall", params={"every_s": 0, "ms": 0})
+    pauses.append(httpx.post(server.url + "/admin/stall",
+                             params={"every_s": 0, "ms": 0}).json()["pauses_before"])
     stalled = {"closed loop": paced, "closed loop, from schedule": corrected,
                "open loop": rec[:, 1] - rec[:, 0]}
-    return {"capacity": (before, after), "passes": passes, "stalled": stalled}
+    return {"capacity": (before, after), "passes": passes, "stalled": stalled,
+            "pauses": pauses}
 # The service under load:5 ends here
 
 # [[file:../../primer.org::*The service under load][The service under load:6]]
@@ -470,7 +482,9 @@ def report(res: dict, server: Server) -> None:
         print(f"stall_{key}_p90_ms = {np.percentile(lat, 90):.1f}")
         print(f"stall_{key}_p99_ms = {np.percentile(lat, 99):.1f}")
         print(f"stall_{key}_share_over_100ms = {np.mean(lat > 100):.3f}")
-    print(f"stall_share_time_paused = {STALL_MS / 1e3 / STALL_EVERY_S:.2f}")
+    print(f"stall_pauses_closed_run = {res['pauses'][0]}")
+    print(f"stall_pauses_open_run = {res['pauses'][1]}")
+    print(f"stall_share_time_paused = {np.mean(res['pauses']) * STALL_MS / 1e3 / STALL_RUN_S:.2f}")
 
     # The server's own count, scraped from /metrics, against what the client saw.
     text = httpx.get(server.url + "/metrics", timeout=10.0).text
