@@ -1,4 +1,7 @@
 """Lesson tests for pipeline parallelism: correct gradients, the bubble, and memory."""
+import importlib.util
+
+import layout
 
 
 def test_pipeline_gradients_equal_unsplit(results):
@@ -11,13 +14,27 @@ def test_replayed_bubble_follows_the_formula(results):
     assert abs(r["gpipe_m1_replay_bubble"] - 0.5) < 0.05
     # more micro-batches, smaller bubble
     assert r["gpipe_m1_replay_bubble"] > r["gpipe_m4_replay_bubble"] > r["gpipe_m16_replay_bubble"]
-    for m in (2, 4, 8, 16):
-        assert abs(r[f"gpipe_m{m}_replay_bubble"] - r[f"theory_m{m}_bubble"]) < 0.12
-    # unequal stages keep it above the formula
-    for m in (4, 16):
-        assert r[f"gpipe_m{m}_replay_bubble"] > r[f"theory_m{m}_bubble"]
+    # the formula with the measured stage imbalance put in, M max(w) + min(w) for the
+    # span, predicts the replay closely at every M (measured within 0.02, also under load)
+    for m in (1, 2, 4, 8, 16):
+        assert abs(r[f"gpipe_m{m}_replay_bubble"] - r[f"theory_unequal_m{m}_bubble"]) < 0.04
     # 1F1B has about the same bubble ...
     assert abs(r["onef1b_m16_replay_bubble"] - r["gpipe_m16_replay_bubble"]) < 0.1
+
+
+def test_unequal_stages_formula_is_right():
+    """The span formula for unequal stages, checked against the replay on made-up costs."""
+    spec = importlib.util.spec_from_file_location("pipeline_gpipe", layout.find("pipeline_gpipe"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for m, (f0, b0, f1, b1) in [(1, (1, 2, 1, 2)), (4, (1, 2, 1.5, 3)), (16, (2, 3, 1, 2))]:
+        cost = [{**{("F", i): f0 for i in range(m)}, **{("B", i): b0 for i in range(m)}},
+                {**{("F", i): f1 for i in range(m)}, **{("B", i): b1 for i in range(m)}}]
+        w = [f0 + b0, f1 + b1]
+        span = m * max(w) + min(w)
+        assert abs(mod.replay("gpipe", m, cost) - (1 - m * sum(w) / (2 * span))) < 1e-12
+        if w[0] == w[1]:
+            assert abs(mod.replay("gpipe", m, cost) - 1 / (m + 1)) < 1e-12
 
 
 def test_1f1b_bounds_live_activations(results):
@@ -30,5 +47,6 @@ def test_1f1b_bounds_live_activations(results):
 def test_wall_clock_includes_what_the_formula_leaves_out(results):
     r = results("pipeline_gpipe")
     # message costs and lost cores only add idle time: the wall clock's bubble sits
-    # above the replay's, and both above the formula's
-    assert r["gpipe_m16_wall_bubble"] > r["gpipe_m16_replay_bubble"] > r["theory_m16_bubble"]
+    # above the replay's, and above the formula's
+    assert r["gpipe_m16_wall_bubble"] > r["gpipe_m16_replay_bubble"]
+    assert r["gpipe_m16_wall_bubble"] > r["theory_unequal_m16_bubble"]

@@ -11,7 +11,7 @@ measured, not assumed; the schedule is written out with torch.distributed
 isend/recv rather than torch.distributed.pipelining so that each wait is visible.
 Wall-clock idle time on a shared machine also counts time the operating system
 gave to other jobs, so the schedule is also replayed from each operation's CPU
-time with free messages: that is the schedule's own bubble.
+time (the least of four steps) with free messages: that is the schedule's own bubble.
 Gradients are checked against the unsplit model on the whole batch.
 Run as a plain script (it starts two workers) or under torchrun.
 """
@@ -234,8 +234,9 @@ def worker(rank: int, world: int) -> None:
                     fractions.append(1 - busy / total)
                     per_op.append(cpu)
             rows[(schedule, m)] = (statistics.median(fractions), max_live)
-            costs[(schedule, m)] = {k: statistics.median(c[k] for c in per_op)
-                                    for k in per_op[0]}
+            # the least CPU each operation took: interference from other work on
+            # the machine (caches, a shared core) can only add to it
+            costs[(schedule, m)] = {k: min(c[k] for c in per_op) for k in per_op[0]}
     gathered = [None] * world
     dist.all_gather_object(gathered, costs)
     # gradients of the last step against the unsplit model on the whole batch
@@ -276,6 +277,12 @@ def report(keys, bubbles, lives, diff, costs) -> None:
         print(f"{key}_m{m}_stage0_live_microbatches = {int(lives[0][j].item())}")
         if schedule == "gpipe":
             print(f"theory_m{m}_bubble = {(2 - 1) / (m + 2 - 1):.3f}")
+            # The formula assumes equal stages.  With stage works w0 and w1 per
+            # micro-batch, GPipe's span is M * max(w0, w1) + min(w0, w1).
+            w = [sum(costs[r][(schedule, m)].values()) / m for r in (0, 1)]
+            span = m * max(w) + min(w)
+            print(f"stage1_over_stage0_work_m{m} = {w[1] / w[0]:.3f}")
+            print(f"theory_unequal_m{m}_bubble = {1 - m * sum(w) / (2 * span):.3f}")
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
     ms = sorted({m for _, m in keys})
     ax.plot(ms, [1 / (m + 1) for m in ms], "k--", label="(K-1)/(M+K-1), K = 2")
