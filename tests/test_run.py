@@ -1,5 +1,6 @@
 """The runner: every script passes offline within its limit, nothing re-runs needlessly."""
 import json
+import os
 import subprocess
 import sys
 
@@ -86,11 +87,12 @@ def fake_book(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_parallel_runs_overlap_but_clock_scripts_run_alone(fake_book):
+def test_parallel_runs_overlap_but_clock_scripts_get_cores_of_their_own(fake_book):
     src = fake_book / "src" / "01-x"
     src.mkdir(parents=True)
     body = ("import os, time\n"
             "print('threads =', os.environ.get('OMP_NUM_THREADS'))\n"
+            "print('cpus =', ','.join(map(str, sorted(os.sched_getaffinity(0)))))\n"
             "time.sleep({s})\n")
     walls = {"p_short": 0.2, "p_long": 9.0, "p_mid": 3.0, "p_new": None}
     for name, last in walls.items():
@@ -99,22 +101,43 @@ def test_parallel_runs_overlap_but_clock_scripts_run_alone(fake_book):
             (fake_book / "run" / f"{name}.json").write_text(json.dumps({"wall": last}))
     for name in ("c_one", "c_two"):
         (src / f"{name}.py").write_text(body.format(s=1.0) + "t = time.perf_counter()\n")
+    # a clock reader that starts processes of its own needs every core
+    (src / "c_many.py").write_text(body.format(s=1.0) + "import subprocess\n"
+                                   "t = time.perf_counter()\n")
     scripts = layout.scripts(fake_book / "src")
-    clock = {"c_one", "c_two"}
+    clock = {"c_one", "c_two", "c_many"}
     assert {s.stem for s in scripts if run.reads_clock(s)} == clock
+    assert {s.stem for s in scripts if run.needs_every_core(s)} == {"c_many"}
     results = run.run_all(scripts, 2, run.Limits(), print)
     assert all(r.status == "ran" for r in results)
     by = {r.name: r for r in results}
+    out = {name: dict(line.split(" = ") for line in
+                      (fake_book / "run" / f"{name}.out").read_text().splitlines())
+           for name in by}
     overlap = lambda a, b: a.start < b.end and b.start < a.end  # noqa: E731
-    for c in clock:
-        for other in by:
-            assert other == c or not overlap(by[c], by[other]), f"{c} overlapped {other}"
+    allowed = sorted(os.sched_getaffinity(0))
+    # the clock reader with processes of its own overlaps nothing, and has every core
+    for other in by:
+        assert other == "c_many" or not overlap(by["c_many"], by[other])
+    assert out["c_many"]["cpus"] == ",".join(map(str, allowed))
+    assert int(out["c_many"]["threads"]) == run.cores()
+    # the two single-core clock readers never overlap each other; each had one
+    # core (one thread), and whatever ran beside it was kept off that core
+    assert not overlap(by["c_one"], by["c_two"])
+    for c in ("c_one", "c_two"):
+        mine = set(out[c]["cpus"].split(","))
+        if len(allowed) > 1:
+            assert len(mine) == 1 and int(out[c]["threads"]) == 1
+            beside = [n for n in by if n != c and overlap(by[c], by[n])]
+            assert beside, f"nothing ran beside {c}: the other core sat idle"
+            for n in beside:
+                assert not mine & set(out[n]["cpus"].split(",")), f"{n} shared {c}'s core"
     parallel = [n for n in by if n not in clock]
     assert any(overlap(by[a], by[b]) for a in parallel for b in parallel if a < b)
     # longest first by the recorded wall time; never run = first of all
     order = sorted(parallel, key=lambda n: by[n].start)
     assert order == ["p_new", "p_long", "p_mid", "p_short"]
-    n = run.cores()
-    for name in by:
-        threads = (fake_book / "run" / f"{name}.out").read_text().split("= ")[1].strip()
-        assert int(threads) == (n if name in clock else max(1, n // 2))
+    meta = {n: json.loads((fake_book / "run" / f"{n}.json").read_text()) for n in by}
+    assert meta["c_many"]["placement"] == "alone"
+    if len(allowed) > 1:
+        assert meta["c_one"]["placement"] == meta["c_two"]["placement"] == "own core"

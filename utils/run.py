@@ -11,8 +11,11 @@ requirements.txt or one of its figures changed or went missing, so a second
 ``make`` runs nothing.
 
 Scripts run in parallel (one per core by default), longest first by their last
-recorded wall time; a script that reads a clock runs alone, with nothing else
-running, so that its timings stay clean.  At the end it prints a table of wall
+recorded wall time.  A script that reads a clock gets cores nobody else uses, so
+that its timings stay clean: one that starts processes or threads of its own (a
+server and its client, distributed ranks) runs alone with every core; any other
+runs on a core of its own, with one thread, while the scripts that read no clock
+share the remaining cores.  At the end it prints a table of wall
 time, CPU time and peak memory (also written to build/run-times.txt); a failing
 script fails the run and shows its last lines.
 
@@ -49,6 +52,9 @@ TAIL = 20
 FAILED = ("failed", "timeout", "memory")
 RECORD_KEYS = {"status", "wall", "cpu", "peak_mb", "figures"}
 CLOCK = re.compile(r"\btime\.(perf_counter|process_time|time|monotonic)\b")
+# Signs that a script keeps more than one core busy by design.
+MANY_CORES = re.compile(r"\b(multiprocessing|subprocess|uvicorn|torch\.distributed)\b"
+                        r"|\bn_jobs\s*=\s*(-1|[2-9])")
 
 
 @dataclass
@@ -69,8 +75,15 @@ def cores() -> int:
 
 
 def reads_clock(script: Path) -> bool:
-    """Does the script's printed output depend on a clock?  Such a script runs alone."""
+    """Does the script's printed output depend on a clock?  Such a script gets cores
+    nobody else uses (see run_all)."""
     return bool(CLOCK.search(script.read_text(encoding="utf-8")))
+
+
+def needs_every_core(script: Path) -> bool:
+    """Does the script start processes or workers of its own?  A clock reader that
+    does runs alone; one that does not gets a single core to itself."""
+    return bool(MANY_CORES.search(script.read_text(encoding="utf-8")))
 
 
 def clock_scripts(src: Path = SRC) -> list[str]:
@@ -142,6 +155,8 @@ class Job:
     script: Path
     limits: Limits
     threads: int | None
+    cpus: frozenset | None = None      # the cores it may use (None: any)
+    placement: str = "shared"          # shared, own core, alone
     area: sandbox.Area = None
     proc: subprocess.Popen = None
     pid: int = 0
@@ -167,9 +182,12 @@ class Job:
         self.files = [out, err]
         self.start = time.monotonic()
         cmd = sandbox.command(self.script.resolve(), self.area, writable, sys.executable)
+        cpus = self.cpus
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
         self.proc = subprocess.Popen(cmd, cwd=self.area.cwd, stdin=subprocess.DEVNULL,
                                      stdout=out, stderr=err, start_new_session=True,
-                                     env=sandbox.environment(self.area, self.threads))
+                                     env=sandbox.environment(self.area, self.threads),
+                                     preexec_fn=pin)
         self.pid = self.proc.pid
         self.tree = sandbox.Tree(self.pid)
 
@@ -231,7 +249,9 @@ class Job:
         figs = figures_of(self.script)
         meta = dict(name=name, status=self.status, wall=round(wall, 3), cpu=round(cpu, 3),
                     peak_mb=round(peak, 1), figures=figs, fingerprint=fingerprint(self.script),
-                    threads=self.threads, cpu_limit=self.limits.cpu, wall_limit=self.limits.wall,
+                    threads=self.threads, placement=self.placement,
+                    cpus=sorted(self.cpus) if self.cpus else None,
+                    cpu_limit=self.limits.cpu, wall_limit=self.limits.wall,
                     mem_limit_mb=self.limits.mem_mb,
                     sandbox="bwrap" if sandbox.isolated() else "socket guard only")
         (RUN_DIR / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
@@ -252,40 +272,62 @@ def notice_weakness(log) -> None:
 
 
 def run_all(scripts: list[Path], jobs: int, limits: Limits, log, on_done=None) -> list[Result]:
-    """Run these scripts: clock readers first, each alone with every core; then the
-    rest longest-first, JOBS at a time, each with cores/JOBS threads."""
+    """Run these scripts, JOBS at a time, longest first, keeping clock readers clean:
+
+    1. clock readers that use several cores, each alone with every core;
+    2. the other clock readers one at a time on a core of their own (the last one
+       this process may use), with one thread, while the scripts that read no
+       clock run on the other cores, one thread each;
+    3. the rest of those, on every core, cores/JOBS threads each.
+
+    With one core or one job everything simply runs in turn."""
     notice_weakness(log)
+    allowed = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     n = cores()
     jobs = max(1, jobs)
+    split = jobs > 1 and len(allowed) > 1
+    by_wall = lambda group: sorted(group, key=last_wall, reverse=True)  # noqa: E731
     clock = [s for s in scripts if reads_clock(s)]
-    rest = sorted((s for s in scripts if not reads_clock(s)), key=last_wall, reverse=True)
-    queue = [(s, True) for s in clock] + [(s, False) for s in rest]
-    running: list[tuple[Job, bool]] = []
+    alone = by_wall(s for s in clock if needs_every_core(s) or not split)
+    own = by_wall(s for s in clock if s not in alone)
+    rest = by_wall(s for s in scripts if not reads_clock(s))
+    own_core = frozenset(allowed[-1:]) if split else None
+    others = frozenset(allowed[:-1]) if split else None
+    running: list[Job] = []
     results = []
+
+    def start(s: Path, placement: str, threads: int, cpus=None) -> None:
+        job = Job(s, limits, threads, cpus=cpus, placement=placement)
+        note = {"alone": " (alone: reads a clock)", "own core": " (own core: reads a clock)"}
+        log(f"run: {layout.rel(s) if in_book(s) else s} …" +
+            (note.get(placement, "") if jobs > 1 else ""))
+        job.launch()
+        running.append(job)
+
     try:
-        while queue or running:
-            while queue:
-                s, alone = queue[0]
-                if any(a for _, a in running) or (alone and running) or len(running) >= jobs:
-                    break
-                queue.pop(0)
-                threads = n if alone or jobs == 1 else max(1, n // jobs)
-                job = Job(s, limits, threads)
-                log(f"run: {layout.rel(s) if in_book(s) else s} …" + (" (alone: reads a clock)"
-                                                                       if alone and jobs > 1 else ""))
-                job.launch()
-                running.append((job, alone))
+        while alone or own or rest or running:
+            if alone or any(j.placement == "alone" for j in running):      # phase 1
+                if alone and not running:
+                    start(alone.pop(0), "alone", n)
+            elif own or any(j.placement == "own core" for j in running):   # phase 2
+                if own and not any(j.placement == "own core" for j in running):
+                    start(own.pop(0), "own core", 1, own_core)
+                while rest and sum(j.placement == "shared" for j in running) < min(
+                        jobs - 1, len(others)):
+                    start(rest.pop(0), "shared", 1, others)
+            else:                                       # phase 3
+                while rest and len(running) < jobs:
+                    start(rest.pop(0), "shared", n if jobs == 1 else max(1, n // jobs))
             time.sleep(TICK)
-            for entry in list(running):
-                job = entry[0]
+            for job in list(running):
                 if job.poll(log):
-                    running.remove(entry)
+                    running.remove(job)
                     r = job.finish()
                     results.append(r)
                     if on_done:
                         on_done(r)
     finally:
-        for job, _ in running:          # interrupted: leave nothing behind
+        for job in running:             # interrupted: leave nothing behind
             job.stop("failed", "the runner was interrupted")
             job.finish()
     return results
