@@ -79,7 +79,10 @@ def forced_run() -> list[str]:
         f"  longest script {longest['name']} {longest['wall']:.1f} s; total CPU "
         f"{cpu_total:.1f} s / {cores} cores = {cpu_total / cores:.1f} s; total wall "
         f"{sum(m['wall'] for m in metas):.1f} s",
-        f"  {len(clock)} clock-reading scripts ran alone: {sum(m['wall'] for m in clock):.1f} s wall",
+        *(f"  {len(group)} clock-reading scripts ran {where}: "
+          f"{sum(m['wall'] for m in group):.1f} s wall"
+          for where, group in [(p, [m for m in clock if m.get("placement") == p])
+                               for p in ("alone", "own core")] if group),
         f"  bound max(longest, CPU/cores) = {bound:.1f} s; run / bound = {wall / bound:.2f} "
         f"(goal <= 1.3)",
     ]
