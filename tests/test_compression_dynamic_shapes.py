@@ -16,7 +16,8 @@ def test_padding_waste_by_batching_scheme(results):
     # padding costs time, though less than in proportion (fixed cost per call)
     assert r["random_cpu_s"] > 2 * r["sorted_cpu_s"]
     assert r["random_cpu_s"] > 2 * r["bucketed_fixed_cpu_s"]       # "well under half"
-    assert r["random_vs_sorted_time"] < r["random_vs_sorted_tokens"]
+    # ... about in proportion to the padded tokens: an LSTM steps through the padding
+    assert 0.6 < r["time_ratio_over_token_ratio"] < 1.25
 
 
 def test_fixed_buckets_limit_shapes(results):
