@@ -277,12 +277,15 @@ def report(keys, bubbles, lives, diff, costs) -> None:
         print(f"{key}_m{m}_stage0_live_microbatches = {int(lives[0][j].item())}")
         if schedule == "gpipe":
             print(f"theory_m{m}_bubble = {(2 - 1) / (m + 2 - 1):.3f}")
-            # The formula assumes equal stages.  With stage works w0 and w1 per
-            # micro-batch, GPipe's span is M * max(w0, w1) + min(w0, w1).
-            w = [sum(costs[r][(schedule, m)].values()) / m for r in (0, 1)]
-            span = m * max(w) + min(w)
-            print(f"stage1_over_stage0_work_m{m} = {w[1] / w[0]:.3f}")
-            print(f"theory_unequal_m{m}_bubble = {1 - m * sum(w) / (2 * span):.3f}")
+            # The formula assumes equal stages.  With forward and backward times f_s
+            # and b_s per micro-batch on stage s, the slower stage paces each phase:
+            # GPipe's span is M (max f + max b) + min f + min b.
+            c = [costs[r][(schedule, m)] for r in (0, 1)]
+            f = [sum(v for (op, _), v in c[r].items() if op == "F") / m for r in (0, 1)]
+            b = [sum(v for (op, _), v in c[r].items() if op == "B") / m for r in (0, 1)]
+            span = m * (max(f) + max(b)) + min(f) + min(b)
+            print(f"stage1_over_stage0_work_m{m} = {(f[1] + b[1]) / (f[0] + b[0]):.3f}")
+            print(f"theory_unequal_m{m}_bubble = {1 - m * (sum(f) + sum(b)) / (2 * span):.3f}")
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
     ms = sorted({m for _, m in keys})
     ax.plot(ms, [1 / (m + 1) for m in ms], "k--", label="(K-1)/(M+K-1), K = 2")
