@@ -71,6 +71,12 @@ SAME_AS_EMACS = [
      {"src/one.py": b"x\n\ny\n"}),
 ]
 
+# An empty `:header-args+:` line: Org 9.5 joins its "" into the value, which then
+# starts with " :"; Babel's parser reads the first argument as `comments`, not
+# `:comments`, and drops it (test_parity_campaign.py shows Emacs doing so).
+EMPTY_ARGS = ("* A\n:PROPERTIES:\n:header-args+:\n:header-args+: :comments link :tangle src/e.py\n"
+              ":END:\n#+begin_src python\ny\n#+end_src\n")
+
 REFUSED = [
     ("top-level property drawer", ":PROPERTIES:\n:header-args: :tangle src/top.py\n:END:\n* A\n"
      "#+begin_src python\ny\n#+end_src\n", 1, "before the first heading"),
@@ -83,6 +89,9 @@ REFUSED = [
     ("a <<target>> above a block", H + "* A\ntext <<tgt>>\n" + B.format("target"), 3, "<<target>>"),
     ("a tab after a drawer key", "* A\n:PROPERTIES:\n:header-args:\t:tangle src/x.py\n:END:\n"
      + B.format("a"), 3, "malformed line"),
+    ("an empty header-args line", EMPTY_ARGS, 3, "has no value"),
+    ("an empty header-args:LANG line", EMPTY_ARGS.replace("header-args", "header-args:python"),
+     3, "has no value"),
 ]
 
 

@@ -459,6 +459,11 @@ def _inherited_args(heading: Heading | None, key: str, doc: Document) -> dict:
         for line, text in _keyword_value(key, doc):
             above.update(split_args(text, doc.path, line))
     for node in reversed(chain):
+        for line, k, v in node.drawer:
+            if v == "" and k.lower() in (key.lower(), key.lower() + "+"):
+                raise OrgError(doc.path, line, f":{k}: has no value: Org joins it into the "
+                               "header arguments as a leading space, and Babel then drops the "
+                               "first argument; give it a value or remove the line")
         values = node.local(key)
         if values:
             args = dict(above) if values[0] is None else {}
