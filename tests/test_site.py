@@ -71,11 +71,17 @@ def test_scripts_are_named_linked_and_costed(site):
 
 
 def test_images_are_files_sized_and_lazy(site):
+    seen = 0
     for path in pages(site):
-        for tag in re.findall(r"<img [^>]*>", path.read_text()):
+        text = path.read_text()
+        tags = re.findall(r"<img\s[^>]*>", text)
+        assert len(tags) == text.count("<img"), path.name     # none missed by the pattern
+        seen += len(tags)
+        for tag in tags:
             src = re.search(r'src="([^"]+)"', tag).group(1)
             assert not src.startswith("data:") and (site / src).is_file(), (path.name, src)
             assert 'loading="lazy"' in tag and re.search(r'width="\d+" height="\d+"', tag), tag
+    assert seen > 0
 
 
 def test_citations_and_cross_references_are_links(site):

@@ -49,7 +49,7 @@ FILTERS = [STYLES / "alt.lua", STYLES / "html.lua"]
 HEADING_RE = re.compile(r'<h([1-4])([^>]*?\bid="([^"]+)"[^>]*)>(.*?)</h\1>', re.S)
 TAG_RE = re.compile(r"<[^>]+>")
 INLINE_TAG_RE = re.compile(r"</?(?:span|a|code|em|strong|sup|sub|mark|label)\b[^>]*>")
-IMG_RE = re.compile(r'<img src="(img/[^"]+\.png)"')
+IMG_RE = re.compile(r'<img\s+src="(img/[^"]+\.png)"')
 CITE_RE = re.compile(r'<a\s+href="([^"]*#ref-([^"]+))"')
 ENTRY_RE = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>(.*?)</div>\s*</div>', re.S)
 
