@@ -538,7 +538,7 @@ def draw(t, mu, stalled) -> None:
     c.set_yscale("log")
     c.set_xlabel("latency, ms (log)")
     c.set_ylabel("share of requests slower (log)")
-    c.set_title("A 300 ms pause every 2 s, two ways to measure")
+    c.set_title(f"A {STALL_MS:g} ms pause every {STALL_EVERY_S:g} s, two ways to measure")
     c.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(IMG / "serving_load.png", dpi=120)
