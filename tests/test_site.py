@@ -153,6 +153,11 @@ return {
   images: [...document.querySelectorAll('img')].map(i => ({src: i.getAttribute('src'),
             alt: i.getAttribute('alt') || ''})),
   dark: getComputedStyle(document.body).backgroundColor,
+  tallMath: [...document.querySelectorAll('span.scroll-box.math-inline')]
+    .filter(e => e.scrollHeight > e.clientHeight + 1 &&
+                 (/auto|scroll/.test(getComputedStyle(e).overflowY) ||
+                  e.scrollHeight > 1.2 * e.clientHeight))
+    .slice(0, 3).map(e => (e.textContent || '').slice(0, 40)),
 };
 """
 
@@ -174,6 +179,16 @@ def test_no_page_scrolls_sideways(survey, width):
            if w == width and s["scrollWidth"] > s["innerWidth"]}
     assert all(s["innerWidth"] == width for (n, w), s in survey.items() if w == width)
     assert not bad, f"pages wider than {width} px: {bad}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_inline_math_fits_its_line_box(survey, width):
+    """Inline math scrolls sideways on a phone when it must, but must not get a
+    vertical scroll spinner when it is taller than its box, nor lose more than a
+    glyph's invisible overhang (a few pixels: the gradient-step formulas' arrow
+    and nabla come 4 px over a 31 px box and show whole)."""
+    bad = {name: s["tallMath"] for (name, w), s in survey.items() if w == width and s["tallMath"]}
+    assert not bad, bad
 
 
 def test_every_internal_link_and_anchor_resolves(site, survey):
