@@ -70,6 +70,35 @@ def test_torchrun_wrong_seed_is_caught():
     assert v["broken_max_abs_diff_between_ranks"] < 1e-6    # ranks agree: wrong together
 
 
+def test_torchrun_two_nodes_on_loopback():
+    """The multi-node form, `torchrun --nnodes=2` with a c10d rendezvous, run as two
+    launchers on this machine (one worker each), as two servers would run it: the
+    script needs no change and DDP still matches one process."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    env.pop("RANK", None)
+    cmd = [torchrun(), "--nnodes=2", "--nproc-per-node=1", "--rdzv-backend=c10d",
+           f"--rdzv-endpoint=127.0.0.1:{port}", "--rdzv-id=primer-test", str(SCRIPT)]
+    nodes = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=env, cwd=ROOT) for _ in range(2)]
+    try:
+        outs = [p.communicate(timeout=300) for p in nodes]
+    finally:
+        for p in nodes:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    assert all(p.returncode == 0 for p in nodes), [o[1][-2000:] for o in outs]
+    printed = [o[0] for o in outs if "world_size" in o[0]]
+    assert len(printed) == 1, outs          # global rank 0 lives on one of the two nodes
+    v = parse(printed[0])
+    assert v["world_size"] == 2
+    assert v["ddp_max_abs_diff_vs_single"] < 1e-5
+
+
 def test_allreduce_latency_then_bandwidth(results):
     r = results("ddp_allreduce")
     # 16x the bytes costs little while latency dominates ...
