@@ -45,3 +45,20 @@ def test_qat_recovers_where_ptq_breaks(results):
     assert r["qat_int2_accuracy"] > r["ptq_channel_int2_accuracy"] + 0.05
     # not just the extra steps: float training for as long, then rounding, stays broken
     assert r["longer_float_then_ptq_int2_accuracy"] < r["qat_int2_accuracy"] - 0.05
+
+
+def test_the_cpu_int8_instructions_are_reported(results):
+    """The prose names what this CPU reports rather than assuming it."""
+    import pathlib
+    v = results("quantization")["cpu_int8_dot_instructions"]
+    cpuinfo = pathlib.Path("/proc/cpuinfo")
+    if not cpuinfo.exists():
+        assert v == "unknown", v
+        return
+    # read the flags a second way: every flags line, as a set
+    flags = set()
+    for line in cpuinfo.read_text().splitlines():
+        if line.startswith("flags"):
+            flags |= set(line.partition(":")[2].split())
+    expected = [f for f in ("avx512_vnni", "avx_vnni", "amx_int8") if f in flags]
+    assert v == ("+".join(expected) or "none"), (v, expected)

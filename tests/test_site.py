@@ -57,6 +57,8 @@ def test_every_page_has_the_frame(site):
             assert re.search(rf'<a href="{re.escape(path.name)}" aria-current="page">', page), \
                 f"{path.name}: the sidebar does not mark the current page"
             assert 'rel="prev"' in page, f"{path.name}: no previous-page link"
+            if path.name != "references.html":          # the last page in reading order
+                assert 'rel="next"' in page, f"{path.name}: no next-page link"
             assert 'class="permalink"' in page, f"{path.name}: headings have no permalinks"
 
 

@@ -157,6 +157,16 @@ for batch in (1, 64):
     for name in ("dynamic", "static"):
         ratio = timing[("fp32", batch)] / timing[(name, batch)]
         print(f"{name}_speedup_batch{batch} = {ratio:.2f}")
+# Which int8 dot-product instructions this CPU offers (the speed-ups depend on them).
+try:  # Linux lists CPU features here; elsewhere we report "unknown"
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = next((line.split(":", 1)[1].split() for line in cpuinfo
+                      if line.startswith("flags")), None)
+except OSError:
+    flags = None
+vnni = [f for f in ("avx512_vnni", "avx_vnni", "amx_int8") if f in (flags or [])]
+print(f"cpu_int8_dot_instructions = "
+      f"{'unknown' if flags is None else '+'.join(vnni) or 'none'}")
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
 sizes = {"fp32": paths["fp32"].stat().st_size, "fp16 (torch)": state_kb(
