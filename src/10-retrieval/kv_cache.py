@@ -110,6 +110,17 @@ growth_cached = with_cache[-1] / with_cache[0]
 growth_uncached = without[-1] / without[0]
 print(f"cached_step_growth_32_to_1024 = {growth_cached:.1f}")
 print(f"uncached_step_growth_32_to_1024 = {growth_uncached:.1f}")
+# Over the last quadrupling the arithmetic dominates the fixed cost of a call;
+# compare the measured growth with the multiply-add count of a forward pass:
+# per layer, 12 d^2 per position for the projections and the MLP, and 2 n^2 d
+# for the attention scores and their weighted sum over the whole prefix.
+def forward_macs(n):
+    return LAYERS * (12 * n * D_MODEL**2 + 2 * n * n * D_MODEL)
+
+
+tail = without[-1] / without[positions.index(256)]
+print(f"uncached_step_growth_256_to_1024 = {tail:.1f}")
+print(f"macs_growth_256_to_1024 = {forward_macs(1024) / forward_macs(256):.1f}")
 # Serving language models: the KV cache and batching:3 ends here
 
 # [[file:../../primer.org::*Serving language models: the KV cache and batching][Serving language models: the KV cache and batching:4]]
