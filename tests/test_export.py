@@ -188,6 +188,52 @@ def test_pandoc_warning_fails_the_export_with_line(tmp_path, monkeypatch):
         export.run_pandoc(["-t", "html5", "--mathml", "-o", str(tmp_path / "t.html")])
 
 
+def test_a_number_filled_in_at_the_start_of_a_line_does_not_start_a_list(tmp_path):
+    """Org reads "768. The" at the start of a line as a list item; pandoc parses the
+    filled text, so the value moves to the end of the line above."""
+    org = write_org(tmp_path, "The attention overtakes at $n$ =\n"
+                    "{{{result(kv_cache,attention_overtakes_at)}}}.  Then the\n"
+                    "sentence goes on.\n")
+    lines = export.prepare(org).splitlines()
+    assert "The attention overtakes at $n$ = 768." in lines
+    assert "Then the" in lines and not any(export.LIST_BULLET_RE.match(l) for l in lines)
+    # a value that does not look like a bullet stays where it was
+    org = write_org(tmp_path, "Text\n{{{result(kv_cache,macs_growth_256_to_1024)}}}-fold.\n")
+    assert export.prepare(org).splitlines()[1:3] == [
+        "Text", results_value("kv_cache", "macs_growth_256_to_1024") + "-fold."]
+
+
+@pytest.mark.parametrize("body, line, message", [
+    ("{{{result(kv_cache,attention_overtakes_at)}}}. Starts a paragraph.\n", 2,
+     "fills in as '768.', which Org reads as a list item; put a word before it"),
+    ("The value is\n{{{result(kv_cache,attention_overtakes_at)}}}.\nand more.\n", 3,
+     "fills in as '768.', which Org reads as a list item; join it to a line"),
+])
+def test_a_list_the_author_did_not_write_fails_with_line(tmp_path, body, line, message):
+    org = write_org(tmp_path, body)
+    with pytest.raises(OrgError, match=rf"t.org:{line}: .*{re.escape(message)}"):
+        export.prepare(org)
+
+
+def test_every_numbered_list_item_of_the_book_is_in_the_source():
+    """No filled-in number turned a line of prose into a list item."""
+    prepared = (ROOT / "build" / "primer.export.org").read_text()
+    source = set(ORG_TEXT.splitlines())
+    inside = False
+    for line in prepared.splitlines():
+        if re.match(r"\s*#\+begin_", line, re.I):
+            inside = True
+        elif re.match(r"\s*#\+end_", line, re.I):
+            inside = False
+        elif not inside and re.match(r"\s*\d+[.)](\s|$)", line):
+            assert line in source, line
+
+
+def results_value(name, key):
+    import results
+    return results.load(name)[key]
+
+
 def test_long_output_is_trimmed():
     lines = export.trimmed("\n".join(f"line {i}" for i in range(100)), "x")
     assert len(lines) <= export.MAX_OUTPUT_LINES

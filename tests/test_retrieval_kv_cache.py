@@ -28,6 +28,10 @@ def test_recomputing_the_prefix_grows_faster_than_the_prefix(results):
     n, d, layers = 256, 128, 4
     macs = lambda n: layers * (12 * n * d * d + 2 * n * n * d)  # recomputed here
     assert r["macs_growth_256_to_1024"] == round(macs(4 * n) / macs(n), 1)
+    assert r["macs_growth_32_to_1024"] == round(macs(1024) / macs(32), 1)
+    assert r["attention_overtakes_at"] == 768  # 2 n^2 d = 12 n d^2 at n = 6 d
+    # the short prefix is overhead-bound: time grows less than the count
+    assert r["uncached_step_growth_32_to_1024"] < 0.9 * r["macs_growth_32_to_1024"]
     assert r["uncached_step_growth_256_to_1024"] > 1.2 * 4
     assert 0.6 < r["uncached_step_growth_256_to_1024"] / r["macs_growth_256_to_1024"] < 1.7
 

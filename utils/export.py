@@ -44,6 +44,8 @@ RESULT_RE = re.compile(r"\{\{\{result\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)\}\}\}
 IMAGE_RE = re.compile(r"\[\[(?:file:)?(img/[^]\[]+?\.(?:png|svg|jpe?g))\]")
 FIGURE_RE = re.compile(r"^\s*\[\[(?:file:)?img/[^]\[]+\]\]\s*$")
 MATH_WARNING_RE = re.compile(r"Could not convert TeX math (.*), rendering as TeX")
+# How Org starts a list item: "12. ", "3) ", "- ", "+ " (or the bullet alone).
+LIST_BULLET_RE = re.compile(r"^\s*(?:\d+[.)]|[-+])(?:\s|$)")
 
 
 def bib_keys(path: Path = BIB) -> set[str]:
@@ -84,6 +86,29 @@ def run_cost(name: str, ind: str = "") -> list[str]:
     return [f"{ind}/This build: {', '.join(parts)}./"]
 
 
+def keep_out_of_lists(org: Path, lines: list[str], i: int) -> None:
+    """A macro that starts a line and fills in as "768." or "2)" would turn the
+    line into an ordered-list item once pandoc reads the filled text (Emacs
+    expands macros after parsing, so the source itself is fine).  Move the value
+    up to the end of the previous line of the same paragraph: the same words in
+    the same paragraph, and no line is added or removed."""
+    indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
+    value, _, rest = lines[i].lstrip().partition(" ")
+    above = lines[i - 1] if i else ""
+    prose = (above.strip() and not re.match(r"\*+\s", above) and not FIGURE_RE.match(above)
+             and not above.lstrip().startswith(("#", "|", ":", "-----")))
+    if not prose:
+        raise OrgError(org, i + 1, f"this line starts with a macro that fills in as "
+                       f"'{value}', which Org reads as a list item; put a word before it")
+    rest = rest.lstrip()
+    below = lines[i + 1] if i + 1 < len(lines) else ""
+    if not rest and below.strip():
+        raise OrgError(org, i + 1, f"this line is only a macro that fills in as "
+                       f"'{value}', which Org reads as a list item; join it to a line")
+    lines[i - 1] = f"{above.rstrip()} {value}"
+    lines[i] = indent + rest if rest else ""
+
+
 def prepare(org: Path = ORG) -> str:
     doc = read(org)
     lines = list(doc.lines)
@@ -110,6 +135,8 @@ def prepare(org: Path = ORG) -> str:
             lines[i] = RESULT_RE.sub(lambda m: fill(m, i + 1), line)
             if "{{{result(" in lines[i]:
                 raise OrgError(org, i + 1, "malformed {{{result(SCRIPT,KEY)}}} macro")
+            if RESULT_RE.match(line.lstrip()) and LIST_BULLET_RE.match(lines[i]):
+                keep_out_of_lists(org, lines, i)
     inserts, before = {}, {}
     for target in collect(doc).values():
         path = Path(target.path)

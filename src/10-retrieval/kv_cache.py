@@ -121,6 +121,8 @@ def forward_macs(n):
 tail = without[-1] / without[positions.index(256)]
 print(f"uncached_step_growth_256_to_1024 = {tail:.1f}")
 print(f"macs_growth_256_to_1024 = {forward_macs(1024) / forward_macs(256):.1f}")
+print(f"macs_growth_32_to_1024 = {forward_macs(1024) / forward_macs(32):.1f}")
+print(f"attention_overtakes_at = {6 * D_MODEL}")  # 2 n^2 d = 12 n d^2
 # Serving language models: the KV cache and batching:3 ends here
 
 # [[file:../../primer.org::*Serving language models: the KV cache and batching][Serving language models: the KV cache and batching:4]]
