@@ -113,6 +113,7 @@ def build_app(artifact: Path) -> FastAPI:
 
 
 def watch_parent(parent: int) -> None:
+    """Exit when the process that started us is gone (it was SIGKILLed, say)."""
     while os.getppid() == parent:
         time.sleep(0.2)
     os._exit(0)

@@ -224,10 +224,9 @@ def build_app(registry: Path, first_version: int) -> FastAPI:
 
 def watch_parent(parent: int) -> None:
     """Exit when the process that started us is gone (it was SIGKILLed, say)."""
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
+    while os.getppid() == parent:
         time.sleep(0.2)
+    os._exit(0)
 
 
 def run_server(port: int, registry: Path, version: int, parent: int) -> None:

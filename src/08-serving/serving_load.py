@@ -54,7 +54,7 @@ STALL_EVERY_S, STALL_MS = 0.8, 300  # injected pause in the coordinated-omission
 STALL_RUN_S = 2.5                   # seconds each generator runs against the pauses
 MODEL_PAD_MS = 6                    # fixed, CPU-free part of each request's service time
 LOADS = [0.2, 0.5, 0.85, 0.95, 2.0]        # offered load / measured capacity
-PHASE_S = 1.25                     # seconds of arrivals per load and pass ...
+PHASE_S = 1.0                      # seconds of arrivals per load and pass ...
 OVERLOAD_S = 0.6                   # ... but less above capacity: the queue takes as long to drain
 SEEN = {}                          # status code -> responses the client received
 
@@ -153,10 +153,9 @@ def build_app(artifact_dir: Path) -> FastAPI:
 
 def watch_parent(parent: int) -> None:
     """Exit when the process that started us is gone (it was SIGKILLed, say)."""
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
+    while os.getppid() == parent:
         time.sleep(0.2)
+    os._exit(0)
 
 
 def run_server(port: int, artifact_dir: Path, parent: int) -> None:
