@@ -25,8 +25,10 @@ def test_int8_speed_depends_on_batch(results):
     r = results("quantization")
     for name in ("dynamic", "static"):
         assert r[f"{name}_speedup_batch64"] > 1.4
-        assert r[f"{name}_speedup_batch1"] < r[f"{name}_speedup_batch64"]
-        assert r[f"{name}_speedup_batch1"] > 1.0         # smaller gains, still gains
+        # at batch 1 the ratio is well below batch 64's and near one: 0.94-1.81
+        # over builds here, so neither a gain nor a loss is asserted
+        assert r[f"{name}_speedup_batch1"] < 0.8 * r[f"{name}_speedup_batch64"]
+        assert 0.6 < r[f"{name}_speedup_batch1"] < 2.2
 
 
 def test_per_channel_scales_and_bits(results):
