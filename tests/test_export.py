@@ -200,7 +200,7 @@ def test_a_number_filled_in_at_the_start_of_a_line_does_not_start_a_list(tmp_pat
     # a value that does not look like a bullet stays where it was
     org = write_org(tmp_path, "Text\n{{{result(kv_cache,macs_growth_256_to_1024)}}}-fold.\n")
     assert export.prepare(org).splitlines()[1:3] == [
-        "Text", results_value("kv_cache", "macs_growth_256_to_1024") + "-fold."]
+        "Text", export.results.load("kv_cache")["macs_growth_256_to_1024"] + "-fold."]
 
 
 @pytest.mark.parametrize("body, line, message", [
@@ -225,13 +225,8 @@ def test_every_numbered_list_item_of_the_book_is_in_the_source():
             inside = True
         elif re.match(r"\s*#\+end_", line, re.I):
             inside = False
-        elif not inside and re.match(r"\s*\d+[.)](\s|$)", line):
+        elif not inside and export.LIST_BULLET_RE.match(line):
             assert line in source, line
-
-
-def results_value(name, key):
-    import results
-    return results.load(name)[key]
 
 
 def test_long_output_is_trimmed():
