@@ -9,8 +9,12 @@ def test_onnx_runtime_matches_eager(results):
 
 def test_onnx_runtime_is_faster_than_eager(results):
     r = results("runtimes")
+    # batch 1: 2.23 to 2.40 over four runs here; batch 64 moved from 1.04 to 1.31
+    # (1.11 in a CI run), so the prose claims a clear gain only at batch 1 and a
+    # much smaller one, near parity, at batch 64
     assert r["ort_speedup_batch1"] > 1.5
-    assert r["ort_speedup_batch64"] > 1.2
+    assert r["ort_speedup_batch1"] > 1.4 * r["ort_speedup_batch64"]
+    assert 0.8 < r["ort_speedup_batch64"] < 1.6
     assert r["eager_aten_calls"] > 2 * r["ort_basic_nodes"]
 
 
