@@ -110,24 +110,31 @@ def measure(strategy: str):
     after_forward = in_use() - base
     PEAK[0] = 0                              # from here on: the backward pass
     loss.backward()
-    calls = Block.calls
-    peak = [PEAK[0]]
-    cpu = []
-    for i in range(6):
-        c0 = time.process_time()
-        blocks.zero_grad(set_to_none=False)
-        forward(strategy, x.clone().requires_grad_()).square().mean().backward()
-        if i >= 2:
-            cpu.append((time.process_time() - c0) * 1e3)
-    return after_forward, peak[0] - base, calls, statistics.median(cpu)
+    return after_forward, PEAK[0] - base, Block.calls
 
 
+def step_cpu_ms(rounds: int = 7) -> dict[str, float]:
+    """Median CPU time of a training step per strategy.  The strategies take turns,
+    step by step, so that a busy neighbour or a warm cache favours none of them."""
+    cpu = {s: [] for s in STRATEGIES}
+    for i in range(rounds + 1):
+        for s in STRATEGIES:
+            c0 = time.process_time()
+            blocks.zero_grad(set_to_none=False)
+            forward(s, x.clone().requires_grad_()).square().mean().backward()
+            if i > 0:                                    # round 0 warms up
+                cpu[s].append((time.process_time() - c0) * 1e3)
+    return {s: statistics.median(t) for s, t in cpu.items()}
+
+
+STRATEGIES = ("none", "every", "sqrt")
 # warm-up: the first checkpointed step after an ordinary one holds extra memory
 # once (allocator and checkpoint set-up), so every strategy runs once unmeasured
-for s in ("none", "every", "sqrt"):
+for s in STRATEGIES:
     measure(s)
 act_bytes = ROWS * D * 4
-res = {s: measure(s) for s in ("none", "every", "sqrt")}
+cpu_ms = step_cpu_ms()
+res = {s: (*measure(s), cpu_ms[s]) for s in STRATEGIES}
 print(f"blocks = {BLOCKS}")
 print(f"activation_mb_per_block_input = {act_bytes / 1e6:.3f}")
 for s, (held, peak, calls, cpu) in res.items():
