@@ -25,7 +25,9 @@ def test_masks_double_the_file_and_save_no_time(results):
     r = results("pruning")
     assert 1.9 < r["masked_size_ratio"] < 2.1
     assert r["baked_kb"] == r["dense_kb"]
-    assert 0.6 < r["baked_speedup"] < 1.6           # dense kernels multiply zeros too
+    # dense kernels multiply zeros too: timed taking turns with the dense net, 1.00
+    # in five runs (0.80 when the dense net was timed minutes earlier, alone)
+    assert 0.8 < r["baked_speedup"] < 1.25
 
 
 def test_csr_file_size(results):
@@ -48,6 +50,8 @@ def test_sparse_kernel_pays_only_at_high_sparsity(results):
 
 def test_structured_pruning_gives_real_speed(results):
     r = results("pruning")
+    # each shrunk net is timed taking turns with the dense one: 2.90-3.08 in five runs,
+    # two of them beside two busy processes
     assert r["neurons256_speedup"] > 1.8
     assert r["neurons128_speedup"] > r["neurons256_speedup"]
     assert r["neurons64_speedup"] > r["neurons128_speedup"]

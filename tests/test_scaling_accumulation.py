@@ -28,5 +28,5 @@ def test_no_sync_saves_allreduces(results):
     assert r["calls_ratio"] == 4
     assert abs(r["sync_every_allreduce_mb"] / r["no_sync_allreduce_mb"] - 4) < 0.01
     # and it saves CPU time per step (CPU time: robust on a busy machine)
-    assert r["cpu_ratio"] > 1.05            # 1.2-1.5 seen; direction only
+    assert r["cpu_ratio"] > 1.05            # direction only (3.5 in the recorded run)
     assert r["sync_every_cpu_ms_per_step"] > r["no_sync_cpu_ms_per_step"]
