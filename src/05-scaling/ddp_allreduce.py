@@ -114,21 +114,29 @@ def device() -> torch.device:
     return torch.device("cpu")
 
 
-def median_ms(fn, warmup: int, reps: int) -> tuple[float, float, float]:
-    """Median and interquartile range (ms) of fn's wall time, ranks starting together,
-    and the median CPU time (ms) this process (all its threads) spent in fn."""
-    times, cpu = [], []
+def median_ms(fns: dict, warmup: int, reps: int) -> dict:
+    """For each function: median and interquartile range (ms) of its wall time, ranks
+    starting together, and the median CPU time (ms) this process (all its threads)
+    spent in it.  The functions take turns, call by call, so that load from other
+    jobs falls on all of them alike."""
+    times = {label: [] for label in fns}
+    cpu = {label: [] for label in fns}
     for i in range(warmup + reps):
-        dist.barrier()
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        if torch.cuda.is_available():
-            torch.cuda.synchronize()
-        if i >= warmup:
-            times.append((time.perf_counter() - t0) * 1e3)
-            cpu.append((time.process_time() - c0) * 1e3)
-    q = statistics.quantiles(times, n=4)
-    return statistics.median(times), q[2] - q[0], statistics.median(cpu)
+        for label, fn in fns.items():
+            dist.barrier()
+            t0, c0 = time.perf_counter(), time.process_time()
+            fn()
+            if torch.cuda.is_available():
+                torch.cuda.synchronize()
+            if i >= warmup:
+                times[label].append((time.perf_counter() - t0) * 1e3)
+                cpu[label].append((time.process_time() - c0) * 1e3)
+    out = {}
+    for label in fns:
+        q = statistics.quantiles(times[label], n=4)
+        out[label] = (statistics.median(times[label]), q[2] - q[0],
+                      statistics.median(cpu[label]))
+    return out
 
 
 def make_model() -> torch.nn.Module:
@@ -162,25 +170,24 @@ def worker(rank: int, world: int) -> None:
 
     # Part 2: one training step under DDP for several bucket sizes.
     x = torch.randn(BATCH, WIDTH, device=dev)
-    steps = {}
 
     def step(model):
         model.zero_grad(set_to_none=True)
         model(x).square().mean().backward()
 
     plain = make_model().to(dev)
-    steps["compute only"] = median_ms(lambda: step(plain), warmup=2, reps=5)
 
     def step_then_allreduce():
         step(plain)
         grads = torch.cat([p.grad.reshape(-1) for p in plain.parameters()])
         dist.all_reduce(grads)                 # one message after the whole backward
 
-    steps["one all-reduce after backward"] = median_ms(step_then_allreduce, 2, 5)
+    fns = {"compute only": lambda: step(plain),
+           "one all-reduce after backward": step_then_allreduce}
     for cap in BUCKETS_MB:
         ddp = DDP(make_model().to(dev), bucket_cap_mb=cap)
-        steps[f"DDP bucket {cap} MB"] = median_ms(lambda: step(ddp), warmup=2, reps=5)
-        del ddp
+        fns[f"DDP bucket {cap} MB"] = lambda ddp=ddp: step(ddp)
+    steps = median_ms(fns, warmup=2, reps=7)
     grad_bytes = sum(p.numel() * 4 for p in plain.parameters())
 
     if rank == 0:
