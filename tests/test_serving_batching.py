@@ -49,8 +49,11 @@ def test_under_overload_only_batching_keeps_the_tail_within_the_sla(results):
 def test_waiting_costs_latency_at_light_load(results):
     r = results("dynamic_batching")
     # at light load a request waits for the timer: most of the 15 ms, against ~0
+    # unbatched.  The unbatched wait is wall time spent waiting to be scheduled, about
+    # 1 ms on a quiet machine and 6.3 ms once in a stress round with both cores busy,
+    # so it is bounded relative to the timed wait, not absolutely
     assert r["b64_w15_light_queue_wait_ms"] > 7.5
-    assert r["b1_w0_light_queue_wait_ms"] < 5
+    assert r["b1_w0_light_queue_wait_ms"] < 0.5 * r["b64_w15_light_queue_wait_ms"]
     assert r["light_queue_wait_cost_largest_batch_ms"] > 5
 
 
