@@ -113,6 +113,9 @@ def measure(strategy: str):
     return after_forward, PEAK[0] - base, Block.calls
 
 
+STRATEGIES = ("none", "every", "sqrt")
+
+
 def step_cpu_ms(rounds: int = 7) -> dict[str, float]:
     """Median CPU time of a training step per strategy.  The strategies take turns,
     step by step, so that a busy neighbour or a warm cache favours none of them."""
@@ -127,7 +130,6 @@ def step_cpu_ms(rounds: int = 7) -> dict[str, float]:
     return {s: statistics.median(t) for s, t in cpu.items()}
 
 
-STRATEGIES = ("none", "every", "sqrt")
 # warm-up: the first checkpointed step after an ordinary one holds extra memory
 # once (allocator and checkpoint set-up), so every strategy runs once unmeasured
 for s in STRATEGIES:

@@ -66,18 +66,6 @@ def saved_bytes(obj):
     return buffer.getbuffer().nbytes
 
 
-def cpu_ms(fn, calls=60):
-    with torch.inference_mode():
-        for _ in range(10):
-            fn()
-        times = np.empty(calls)
-        for i in range(calls):
-            start = time.process_time()
-            fn()
-            times[i] = time.process_time() - start
-    return np.median(times) * 1e3
-
-
 def cpu_ms_turns(fns, calls=100):
     """Median CPU time per call of each function; they take turns call by call, so
     that a change in the machine's speed during the run touches all of them alike."""
@@ -92,6 +80,11 @@ def cpu_ms_turns(fns, calls=100):
                 fn()
                 times[j, i] = time.process_time() - start
     return np.median(times, axis=1) * 1e3
+
+
+def cpu_ms(fn, calls=60):
+    """Median CPU time per call of one function."""
+    return cpu_ms_turns([fn], calls)[0]
 
 
 def linears(model):
